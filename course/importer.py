@@ -1,0 +1,594 @@
+"""Read content/ (course.toml, <section>/lesson.md, <section>/quiz.toml) into the database.
+
+Two phases: every file is parsed and validated first, collecting every problem; only a
+course without problems is written, in one transaction. Sections are matched by slug and
+updated in place; learner data is never deleted (a question or choice that learners have
+answered is retired instead of removed).
+"""
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import IntegrityError, transaction
+
+from course.models import SECTION_NUMBER_RE, Course, KeyTakeaway, Section
+from course.rendering import render_markdown, table_of_contents
+from quizzes.models import Choice, Question, Quiz, choice_set_problems
+
+SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
+FRONT_MATTER_FENCE = "+++"
+
+
+@dataclass
+class Problem:
+    path: Path
+    message: str
+    field: str = ""
+    line: int | None = None
+
+    def __str__(self):
+        where = f"{self.path}:{self.line}" if self.line else str(self.path)
+        return f"{where}: {self.field + ': ' if self.field else ''}{self.message}"
+
+
+class ContentError(Exception):
+    def __init__(self, problems):
+        self.problems = problems
+        super().__init__("\n".join(str(problem) for problem in problems))
+
+
+@dataclass
+class ChoiceData:
+    text: str
+    correct: bool
+    feedback: str
+
+
+@dataclass
+class QuestionData:
+    prompt: str
+    kind: str
+    explanation: str
+    heading: str
+    takeaway: int
+    choices: list[ChoiceData]
+
+
+@dataclass
+class QuizData:
+    title: str
+    pass_mark: int
+    shuffle: bool
+    questions: list[QuestionData]
+
+
+@dataclass
+class SectionData:
+    path: Path
+    number: str
+    title: str
+    slug: str
+    summary: str
+    key_takeaways: list[str]
+    published: bool
+    body: str
+    quiz: QuizData | None = None
+
+
+@dataclass
+class CourseData:
+    title: str
+    slug: str
+    description: str
+    chapters: dict[str, str]
+    sections: list[SectionData] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self):
+        return bool(self.created or self.updated)
+
+
+class _TomlFile:
+    """A parsed TOML document that can say on which line a key of a table sits."""
+
+    def __init__(self, path, text, first_line=1):
+        self.path = path
+        self.lines = text.splitlines()
+        self.first_line = first_line
+        self.problems = []
+
+    def line_of(self, key, after=0):
+        pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+        for index in range(after, len(self.lines)):
+            if pattern.match(self.lines[index]):
+                return index + self.first_line
+        return None
+
+    def header_lines(self, header, after=0, before=None):
+        """0-based indexes of lines such as `[[questions]]` in a range."""
+        end = len(self.lines) if before is None else before
+        return [i for i in range(after, end) if self.lines[i].strip() == header]
+
+    def problem(self, message, key="", line=None, after=0):
+        if line is None and key:
+            line = self.line_of(key.split(".")[-1], after)
+        self.problems.append(Problem(self.path, message, key, line))
+
+    def check_table(self, table, spec, *, prefix="", after=0):
+        """spec: key -> (type, required). Returns False when a key is missing or wrong."""
+        ok = True
+        for key in table:
+            if key not in spec:
+                self.problem(f"unknown key (allowed: {', '.join(spec)})", prefix + key, after=after)
+                ok = False
+        for key, (kind, required) in spec.items():
+            if key not in table:
+                if required:
+                    self.problem("missing key", prefix + key, line=after + self.first_line)
+                    ok = False
+                continue
+            value = table[key]
+            wrong_type = not isinstance(value, kind) or (kind is int and isinstance(value, bool))
+            if wrong_type:
+                self.problem(f"must be {_type_name(kind)}", prefix + key, after=after)
+                ok = False
+        return ok
+
+
+def _type_name(kind):
+    return {str: "text", bool: "true or false", int: "a whole number", list: "a list"}.get(
+        kind, kind.__name__
+    )
+
+
+def _parse_toml(path, text, problems, first_line=1):
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        line = getattr(error, "lineno", None)
+        if line:
+            line += first_line - 1
+        problems.append(Problem(path, f"malformed TOML: {error.msg}", "", line))
+        return None
+
+
+def _read_text(path, problems):
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        problems.append(Problem(path, "not UTF-8 text"))
+    except OSError as error:
+        problems.append(Problem(path, f"cannot read: {error.strerror}"))
+    return None
+
+
+COURSE_KEYS = {
+    "title": (str, True),
+    "slug": (str, True),
+    "description": (str, True),
+    "chapters": (dict, False),
+}
+LESSON_KEYS = {
+    "number": (str, True),
+    "title": (str, True),
+    "slug": (str, True),
+    "summary": (str, True),
+    "key_takeaways": (list, True),
+    "published": (bool, True),
+}
+QUIZ_KEYS = {
+    "title": (str, True),
+    "pass_mark": (int, True),
+    "shuffle": (bool, True),
+    "questions": (list, True),
+}
+QUESTION_KEYS = {
+    "prompt": (str, True),
+    "kind": (str, True),
+    "explanation": (str, True),
+    "heading": (str, True),
+    "takeaway": (int, True),
+    "choices": (list, True),
+}
+CHOICE_KEYS = {"text": (str, True), "correct": (bool, True), "feedback": (str, True)}
+
+
+def _read_course(path, problems):
+    text = _read_text(path, problems)
+    if text is None:
+        return None
+    data = _parse_toml(path, text, problems)
+    if data is None:
+        return None
+    toml = _TomlFile(path, text)
+    ok = toml.check_table(data, COURSE_KEYS)
+    chapters = data.get("chapters", {})
+    if isinstance(chapters, dict):
+        for key, value in chapters.items():
+            if not key.isdigit() or not isinstance(value, str):
+                toml.problem(
+                    'chapter titles map a number to text, e.g. "2" = "Title"',
+                    f"chapters.{key}",
+                    after=0,
+                )
+                ok = False
+    if ok and not SLUG_RE.match(data["slug"]):
+        toml.problem("use letters, numbers, hyphens and underscores only", "slug")
+    if ok and not data["title"].strip():
+        toml.problem("must not be empty", "title")
+    problems.extend(toml.problems)
+    if not ok or toml.problems:
+        return None
+    return CourseData(
+        data["title"].strip(),
+        data["slug"],
+        data["description"].strip(),
+        {k: v.strip() for k, v in chapters.items()},
+    )
+
+
+def _split_front_matter(path, text, problems):
+    lines = text.splitlines(keepends=True)
+    if not lines or lines[0].strip() != FRONT_MATTER_FENCE:
+        problems.append(Problem(path, "must start with a +++ line of TOML front matter", "", 1))
+        return None, None
+    for index in range(1, len(lines)):
+        if lines[index].strip() == FRONT_MATTER_FENCE:
+            return "".join(lines[1:index]), "".join(lines[index + 1 :])
+    problems.append(Problem(path, "front matter has no closing +++ line", "", 1))
+    return None, None
+
+
+def _read_lesson(path, problems):
+    text = _read_text(path, problems)
+    if text is None:
+        return None
+    front, body = _split_front_matter(path, text, problems)
+    if front is None:
+        return None
+    data = _parse_toml(path, front, problems, first_line=2)
+    if data is None:
+        return None
+    toml = _TomlFile(path, front, first_line=2)
+    if toml.check_table(data, LESSON_KEYS):
+        if not SECTION_NUMBER_RE.match(data["number"]):
+            toml.problem("use numbers separated by dots, such as 2.4", "number")
+        if not SLUG_RE.match(data["slug"]):
+            toml.problem("use letters, numbers, hyphens and underscores only", "slug")
+        if not data["title"].strip():
+            toml.problem("must not be empty", "title")
+        takeaways = data["key_takeaways"]
+        if not takeaways or not all(isinstance(t, str) and t.strip() for t in takeaways):
+            toml.problem("must be a list of one or more non-empty texts", "key_takeaways")
+        if not body.strip():
+            toml.problems.append(
+                Problem(path, "the lesson has no text after the front matter", "body")
+            )
+    problems.extend(toml.problems)
+    if toml.problems:
+        return None
+    return SectionData(
+        path=path,
+        number=data["number"],
+        title=data["title"].strip(),
+        slug=data["slug"],
+        summary=data["summary"].strip(),
+        key_takeaways=[t.strip() for t in data["key_takeaways"]],
+        published=data["published"],
+        body=body.strip("\n") + "\n",
+    )
+
+
+def _read_quiz(path, section, problems):
+    text = _read_text(path, problems)
+    if text is None:
+        return None
+    data = _parse_toml(path, text, problems)
+    if data is None:
+        return None
+    toml = _TomlFile(path, text)
+    if not toml.check_table(data, QUIZ_KEYS):
+        problems.extend(toml.problems)
+        return None
+    if not 0 <= data["pass_mark"] <= 100:
+        toml.problem("must be a percent from 0 to 100", "pass_mark")
+    if not data["questions"]:
+        toml.problem("a quiz needs at least one question", "questions")
+    heading_ids = {entry["id"] for entry in table_of_contents(render_markdown(section.body))}
+    question_starts = toml.header_lines("[[questions]]")
+    questions = []
+    for number, question in enumerate(data["questions"], start=1):
+        start = question_starts[number - 1] if number <= len(question_starts) else 0
+        end = question_starts[number] if number < len(question_starts) else None
+        parsed = _read_question(toml, question, number, start, end, section, heading_ids)
+        if parsed:
+            questions.append(parsed)
+    problems.extend(toml.problems)
+    if toml.problems:
+        return None
+    return QuizData(data["title"].strip(), data["pass_mark"], data["shuffle"], questions)
+
+
+def _read_question(toml, question, number, start, end, section, heading_ids):
+    prefix = f"questions[{number}]."
+    if not isinstance(question, dict):
+        toml.problem("each question must be a [[questions]] table", f"questions[{number}]")
+        return None
+    if not toml.check_table(question, QUESTION_KEYS, prefix=prefix, after=start):
+        return None
+    if question["kind"] not in (Question.SINGLE, Question.MULTIPLE):
+        toml.problem('must be "single" or "multiple"', prefix + "kind", after=start)
+    for key in ("prompt", "explanation"):
+        if not question[key].strip():
+            toml.problem("must not be empty", prefix + key, after=start)
+    if question["heading"] not in heading_ids:
+        known = ", ".join(sorted(heading_ids)) or "none"
+        toml.problem(
+            f"no heading with id {question['heading']!r} in {section.path.name} "
+            f"(headings: {known})",
+            prefix + "heading",
+            after=start,
+        )
+    if not 1 <= question["takeaway"] <= len(section.key_takeaways):
+        toml.problem(
+            f"the lesson has key takeaways 1 to {len(section.key_takeaways)}",
+            prefix + "takeaway",
+            after=start,
+        )
+    choice_starts = toml.header_lines("[[questions.choices]]", start, end)
+    choices = []
+    for index, choice in enumerate(question["choices"], start=1):
+        choice_start = choice_starts[index - 1] if index <= len(choice_starts) else start
+        choice_prefix = f"{prefix}choices[{index}]."
+        if not isinstance(choice, dict):
+            toml.problem("each choice must be a [[questions.choices]] table", choice_prefix)
+            continue
+        if toml.check_table(choice, CHOICE_KEYS, prefix=choice_prefix, after=choice_start):
+            if not choice["text"].strip():
+                toml.problem("must not be empty", choice_prefix + "text", after=choice_start)
+            choices.append(
+                ChoiceData(choice["text"].strip(), choice["correct"], choice["feedback"].strip())
+            )
+    if len(choices) == len(question["choices"]):
+        for message in choice_set_problems(
+            question["kind"], [(c.text, c.correct) for c in choices]
+        ):
+            toml.problem(message, prefix + "choices", line=start + 1)
+    return QuestionData(
+        prompt=question["prompt"].strip(),
+        kind=question["kind"],
+        explanation=question["explanation"].strip(),
+        heading=question["heading"],
+        takeaway=question["takeaway"],
+        choices=choices,
+    )
+
+
+def read_content(directory):
+    """Parse and validate a content folder; raise ContentError listing every problem."""
+    directory = Path(directory)
+    problems = []
+    if not directory.is_dir():
+        raise ContentError([Problem(directory, "no such folder")])
+    course_path = directory / "course.toml"
+    if not course_path.is_file():
+        raise ContentError([Problem(course_path, "missing: every content folder needs one")])
+    course = _read_course(course_path, problems)
+    sections = []
+    for folder in sorted(p for p in directory.iterdir() if p.is_dir()):
+        lesson_path = folder / "lesson.md"
+        if not lesson_path.is_file():
+            continue
+        section = _read_lesson(lesson_path, problems)
+        if section is None:
+            continue
+        quiz_path = folder / "quiz.toml"
+        if quiz_path.is_file():
+            section.quiz = _read_quiz(quiz_path, section, problems)
+        sections.append(section)
+    for attribute in ("slug", "number"):
+        seen = {}
+        for section in sections:
+            value = getattr(section, attribute)
+            if value in seen:
+                problems.append(
+                    Problem(
+                        section.path,
+                        f"{value!r} is also the {attribute} of {seen[value]}",
+                        attribute,
+                    )
+                )
+            seen.setdefault(value, section.path)
+    if problems:
+        raise ContentError(problems)
+    course.sections = sorted(sections, key=lambda s: [int(p) for p in s.number.split(".")])
+    return course
+
+
+def coverage_warnings(course):
+    """Key takeaways that fewer than two questions of their quiz test."""
+    warnings = []
+    for section in course.sections:
+        if section.quiz is None:
+            continue
+        for position, _text in enumerate(section.key_takeaways, start=1):
+            tested = sum(q.takeaway == position for q in section.quiz.questions)
+            if tested < 2:
+                warnings.append(
+                    f"{section.path.parent.name}: key takeaway {position} is tested "
+                    f"by {tested} question{'s' if tested != 1 else ''}; "
+                    "aim for at least two"
+                )
+    return warnings
+
+
+def _sync(instance, values):
+    """Set values and re-render; save and return True only if something differs."""
+    fields = [
+        *values,
+        *[
+            f
+            for f in ("body_html", "toc", "prompt_html", "explanation_html", "feedback_html")
+            if hasattr(instance, f)
+        ],
+    ]
+    before = {name: getattr(instance, name) for name in fields} if instance.pk else None
+    for name, value in values.items():
+        setattr(instance, name, value)
+    if hasattr(instance, "render"):
+        instance.render()
+    if before == {name: getattr(instance, name) for name in fields}:
+        return False
+    instance.save()
+    return True
+
+
+def _sync_takeaways(section, texts):
+    existing = {t.position: t for t in section.takeaways.all()}
+    changed = False
+    for position, text in enumerate(texts, start=1):
+        takeaway = existing.get(position) or KeyTakeaway(section=section, position=position)
+        changed |= _sync(takeaway, {"text": text})
+    extra = [t.pk for p, t in existing.items() if p > len(texts)]
+    if extra:
+        KeyTakeaway.objects.filter(pk__in=extra).delete()
+        changed = True
+    return {t.position: t for t in section.takeaways.all()}, changed
+
+
+def _retire_or_delete(queryset):
+    """Remove rows learners never answered; keep answered ones, inactive, for history."""
+    answered = queryset.filter(responses__isnull=False).distinct()
+    changed = answered.filter(active=True).update(active=False) > 0
+    deleted, _ = queryset.exclude(pk__in=answered.values("pk")).delete()
+    return changed or deleted > 0
+
+
+def _sync_quiz(section, takeaways, data):
+    quiz = Quiz.objects.filter(section=section).first() or Quiz(section=section)
+    changed = _sync(
+        quiz, {"title": data.title, "pass_mark": data.pass_mark, "shuffle": data.shuffle}
+    )
+    existing = {
+        q.position: q for q in quiz.questions.filter(active=True).prefetch_related("choices")
+    }
+    for position, question_data in enumerate(data.questions, start=1):
+        question = existing.get(position) or Question(quiz=quiz, position=position)
+        changed |= _sync(
+            question,
+            {
+                "kind": question_data.kind,
+                "prompt": question_data.prompt,
+                "explanation": question_data.explanation,
+                "heading_id": question_data.heading,
+                "takeaway_id": takeaways[question_data.takeaway].pk,
+            },
+        )
+        choices = {c.position: c for c in question.choices.all() if c.active}
+        for choice_position, choice_data in enumerate(question_data.choices, start=1):
+            choice = choices.get(choice_position) or Choice(
+                question=question, position=choice_position
+            )
+            changed |= _sync(
+                choice,
+                {
+                    "text": choice_data.text,
+                    "correct": choice_data.correct,
+                    "feedback": choice_data.feedback,
+                },
+            )
+        changed |= _retire_or_delete(
+            question.choices.filter(active=True, position__gt=len(question_data.choices))
+        )
+    changed |= _retire_or_delete(
+        quiz.questions.filter(active=True, position__gt=len(data.questions))
+    )
+    return changed
+
+
+def _write(course_data, report):
+    course = Course.objects.filter(slug=course_data.slug).first() or Course()
+    label = f"course {course_data.slug}"
+    created = course.pk is None
+    changed = _sync(
+        course,
+        {
+            "slug": course_data.slug,
+            "title": course_data.title,
+            "description": course_data.description,
+            "chapter_titles": course_data.chapters,
+        },
+    )
+    _record(report, label, created, changed)
+    by_slug = {
+        s.slug: s for s in Section.objects.filter(slug__in=[d.slug for d in course_data.sections])
+    }
+    # Free the numbers that move, so two sections can swap places in one import.
+    moving = [
+        by_slug[d.slug].pk
+        for d in course_data.sections
+        if d.slug in by_slug and by_slug[d.slug].number != d.number
+    ]
+    for pk in moving:
+        Section.objects.filter(pk=pk).update(number=f"~{pk}")
+    for data in course_data.sections:
+        section = by_slug.get(data.slug) or Section()
+        if section.pk in moving:
+            section.number = f"~{section.pk}"
+        created = section.pk is None
+        changed = _sync(
+            section,
+            {
+                "course_id": course.pk,
+                "number": data.number,
+                "title": data.title,
+                "slug": data.slug,
+                "summary": data.summary,
+                "body": data.body,
+                "published": data.published,
+            },
+        )
+        takeaways, takeaways_changed = _sync_takeaways(section, data.key_takeaways)
+        quiz_changed = data.quiz is not None and _sync_quiz(section, takeaways, data.quiz)
+        if changed or takeaways_changed or quiz_changed:
+            section.save()  # marks the section as updated
+        _record(
+            report,
+            f"section {data.number} {data.slug}",
+            created,
+            changed or takeaways_changed or quiz_changed,
+        )
+
+
+def _record(report, label, created, changed):
+    if created:
+        report.created.append(label)
+    elif changed:
+        report.updated.append(label)
+    else:
+        report.unchanged.append(label)
+
+
+def import_content(directory, *, check=False):
+    """Validate a content folder and, unless check is set, write it in one transaction."""
+    course_data = read_content(directory)
+    report = Report(warnings=coverage_warnings(course_data))
+    if check:
+        return report
+    try:
+        with transaction.atomic():
+            _write(course_data, report)
+    except IntegrityError as error:
+        problem = Problem(Path(directory), f"conflicts with the database: {error}")
+        raise ContentError([problem]) from None
+    return report

@@ -1,0 +1,46 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from course.importer import ContentError, import_content
+
+
+class Command(BaseCommand):
+    help = (
+        "Import the course from a content folder (default: content/). A bad file changes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("directory", nargs="?", default=str(settings.BASE_DIR / "content"))
+        parser.add_argument(
+            "--check", action="store_true", help="Validate the files without writing anything."
+        )
+
+    def handle(self, *args, directory, check, **options):
+        try:
+            report = import_content(Path(directory), check=check)
+        except ContentError as error:
+            for problem in error.problems:
+                self.stderr.write(str(problem))
+            raise CommandError(
+                f"{len(error.problems)} problem(s) found; nothing was imported."
+            ) from None
+        for warning in report.warnings:
+            self.stderr.write(self.style.WARNING(f"warning: {warning}"))
+        if check:
+            self.stdout.write(self.style.SUCCESS(f"{directory} is valid; nothing was written."))
+            return
+        for label in report.created:
+            self.stdout.write(f"created {label}")
+        for label in report.updated:
+            self.stdout.write(f"updated {label}")
+        for label in report.unchanged:
+            self.stdout.write(f"unchanged {label}", style_func=lambda text: text)
+        summary = (
+            f"{len(report.created)} created, {len(report.updated)} updated, "
+            f"{len(report.unchanged)} unchanged."
+        )
+        if not report.changed:
+            summary = f"Nothing changed: {summary}"
+        self.stdout.write(self.style.SUCCESS(summary))

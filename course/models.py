@@ -1,0 +1,104 @@
+import re
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.urls import reverse
+
+from course.rendering import render_markdown, table_of_contents
+
+SECTION_NUMBER_RE = re.compile(r"^\d{1,4}(\.\d{1,4}){0,3}$")
+validate_section_number = RegexValidator(
+    SECTION_NUMBER_RE, "Use numbers separated by dots, such as 2.4 or 10.1.2.", code="number"
+)
+
+
+def section_sort_key(number):
+    """Order 2.4 before 2.10: compare the number part by part, as zero-padded text."""
+    return ".".join(part.zfill(4) for part in number.split("."))
+
+
+class Course(models.Model):
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(unique=True)
+    description = models.TextField(blank=True)
+    chapter_titles = models.JSONField(
+        default=dict, blank=True, help_text='Chapter number to title, e.g. {"2": "Operations"}.'
+    )
+
+    def __str__(self):
+        return self.title
+
+    def chapter_title(self, chapter):
+        return self.chapter_titles.get(str(chapter), "")
+
+
+class SectionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published=True)
+
+
+class Section(models.Model):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="sections")
+    number = models.CharField(
+        max_length=24,
+        unique=True,
+        validators=[validate_section_number],
+        help_text="Where the section sits in the course, such as 2.4. Sections are ordered "
+        "by it (2.4 before 2.10) and grouped into chapters by its first part.",
+    )
+    sort_key = models.CharField(max_length=24, editable=False, db_index=True)
+    chapter = models.PositiveIntegerField(editable=False)
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(unique=True, help_text="The section's address: /sections/<slug>/.")
+    summary = models.TextField(blank=True, help_text="One or two sentences for the outline.")
+    body = models.TextField(
+        help_text="Markdown. Raw HTML is shown as text; links may be http, https, mailto "
+        "or site paths."
+    )
+    body_html = models.TextField(editable=False)
+    toc = models.JSONField(default=list, editable=False)
+    published = models.BooleanField(
+        default=False, help_text="Only published sections are shown to learners."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sort_key"]
+        indexes = [models.Index(fields=["published", "sort_key"])]
+
+    def __str__(self):
+        return f"{self.number} {self.title}"
+
+    def save(self, *args, **kwargs):
+        self.render()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("course:lesson", args=[self.slug])
+
+    def render(self):
+        """Derive the stored fields: learners' pages never render Markdown."""
+        self.sort_key = section_sort_key(self.number)
+        self.chapter = int(self.number.split(".")[0])
+        self.body_html = render_markdown(self.body)
+        self.toc = table_of_contents(self.body_html)
+
+    def heading_ids(self):
+        return {entry["id"] for entry in self.toc}
+
+
+class KeyTakeaway(models.Model):
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="takeaways")
+    position = models.PositiveSmallIntegerField(help_text="1 for the first takeaway, and so on.")
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["section", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["section", "position"], name="unique_takeaway_position")
+        ]
+
+    def __str__(self):
+        return f"{self.section.number} takeaway {self.position}"

@@ -1,0 +1,161 @@
+"""Markdown to safe HTML: the only way text from content/ or the admin reaches a page.
+
+Everything that turns author text into markup goes through `render_markdown`, so that
+replacing bleach (unmaintained since June 2026) with another sanitizer touches this file
+alone. Rendering happens when content is saved, never per request.
+"""
+
+import re
+import xml.etree.ElementTree as etree
+from html.parser import HTMLParser
+
+import bleach
+import markdown
+from markdown.extensions import Extension
+from markdown.extensions.tables import TableExtension
+from markdown.extensions.toc import TocExtension
+from markdown.treeprocessors import Treeprocessor
+
+ALLOWED_TAGS = frozenset(
+    {
+        "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em",
+        "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "li", "ol", "p", "pre", "strong",
+        "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
+    }
+)  # fmt: skip
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+HEADING_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
+ALIGNMENTS = frozenset({"left", "center", "right"})
+HEADINGS = ("h2", "h3", "h4", "h5", "h6")
+
+
+def _is_site_relative_or_safe(url):
+    """Refuse protocol-relative `//host` and backslash tricks that bleach lets through."""
+    url = url.strip()
+    return not (url.startswith("//") or "\\" in url)
+
+
+def _allowed_attribute(tag, name, value):
+    if tag == "a":
+        return name in {"href", "title"} and _is_site_relative_or_safe(value)
+    if tag == "img":
+        if name == "src":
+            value = value.strip().lower()
+            return value.startswith("https://") or (
+                value.startswith("/") and _is_site_relative_or_safe(value)
+            )
+        return name in {"alt", "title"}
+    if tag in HEADINGS:
+        return name == "id" and bool(HEADING_ID_RE.match(value))
+    if tag in {"th", "td"}:
+        return (name == "align" and value in ALIGNMENTS) or (tag == "th" and name == "scope")
+    if tag == "div":
+        # Only the wrapper this module adds around tables, so wide tables scroll.
+        return (name, value) in {
+            ("class", "table-scroll"),
+            ("role", "region"),
+            ("tabindex", "0"),
+            ("aria-label", "Table"),
+        }
+    if tag == "abbr":
+        return name == "title"
+    if tag == "code":
+        return name == "class" and value.startswith("language-")
+    return False
+
+
+class _AccessibleTables(Treeprocessor):
+    """Give header cells a scope and wrap each table in a sideways-scrolling region."""
+
+    def run(self, root):
+        for parent in list(root.iter()):
+            for index, child in enumerate(list(parent)):
+                if child.tag != "table":
+                    continue
+                for header_cell in child.iter("th"):
+                    header_cell.set("scope", "col")
+                wrapper = etree.Element(
+                    "div",
+                    {"class": "table-scroll", "role": "region", "tabindex": "0"},
+                )
+                wrapper.set("aria-label", "Table")
+                parent.remove(child)
+                wrapper.append(child)
+                parent.insert(index, wrapper)
+
+
+class _CourseMarkdown(Extension):
+    def extendMarkdown(self, md):
+        # Raw HTML in Markdown becomes visible text instead of markup.
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        md.treeprocessors.register(_AccessibleTables(md), "accessible_tables", 0)
+
+
+def _markdown_to_html(text):
+    return markdown.markdown(
+        text,
+        extensions=[
+            _CourseMarkdown(),
+            TableExtension(use_align_attribute=True),
+            TocExtension(permalink=False, toc_depth="2-3"),
+            "fenced_code",
+            "sane_lists",
+        ],
+        output_format="html",
+    )
+
+
+def sanitize_html(html):
+    # bleach.clean builds its Cleaner per call: a shared Cleaner is not thread-safe.
+    return bleach.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=_allowed_attribute,
+        protocols=ALLOWED_PROTOCOLS,
+        strip=True,
+        strip_comments=True,
+    )
+
+
+def render_markdown(text):
+    """Author Markdown in, sanitized HTML out; the result is safe to store and show."""
+    return sanitize_html(_markdown_to_html(text or ""))
+
+
+def render_inline_markdown(text):
+    """For one-paragraph fields (prompts, feedback): the same pipeline, without the <p>."""
+    html = render_markdown(text)
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        return html[3:-4]
+    return html
+
+
+class _HeadingCollector(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.entries = []
+        self._current = None
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag in ("h2", "h3") and attributes.get("id"):
+            self._current = {"id": attributes["id"], "level": int(tag[1]), "text": ""}
+
+    def handle_data(self, data):
+        if self._current is not None:
+            self._current["text"] += data
+
+    def handle_endtag(self, tag):
+        if self._current is not None and tag == f"h{self._current['level']}":
+            self._current["text"] = " ".join(self._current["text"].split())
+            self.entries.append(self._current)
+            self._current = None
+
+
+def table_of_contents(safe_html):
+    """Headings (h2, h3) with their ids, read from already sanitized HTML."""
+    collector = _HeadingCollector()
+    collector.feed(safe_html)
+    collector.close()
+    return collector.entries

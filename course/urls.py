@@ -1,0 +1,22 @@
+import os
+
+from django.contrib import admin
+from django.urls import include, path
+
+from course import views
+
+ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip("/") + "/"
+
+lesson_patterns = (
+    [
+        path("", views.outline, name="outline"),
+        path("sections/<slug:slug>/", views.lesson, name="lesson"),
+    ],
+    "course",
+)
+
+urlpatterns = [
+    path("", include(lesson_patterns)),
+    path("", include("quizzes.urls")),
+    path(ADMIN_PATH, admin.site.urls),
+]

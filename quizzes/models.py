@@ -1,0 +1,229 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from course.models import KeyTakeaway, Section
+from course.rendering import render_inline_markdown, render_markdown
+
+
+class Learner(models.Model):
+    """Whoever is learning: an account, or an anonymous visitor known by their session.
+
+    All progress hangs off a learner, so moving an anonymous visitor's progress to
+    their new account is a merge of two learners (see quizzes/learners.py).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="learner",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.user.get_username() if self.user_id else f"Anonymous learner {self.pk}"
+
+
+class Quiz(models.Model):
+    section = models.OneToOneField(Section, on_delete=models.CASCADE, related_name="quiz")
+    title = models.CharField(max_length=200)
+    pass_mark = models.PositiveSmallIntegerField(
+        default=70, help_text="Percent of questions to answer right to pass."
+    )
+    shuffle = models.BooleanField(
+        default=True, help_text="Shuffle the choices of each question, once per attempt."
+    )
+
+    class Meta:
+        verbose_name_plural = "quizzes"
+        ordering = ["section__sort_key"]
+
+    def __str__(self):
+        return f"{self.section.number} {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("quizzes:quiz", args=[self.section.slug])
+
+
+class Question(models.Model):
+    SINGLE = "single"
+    MULTIPLE = "multiple"
+    KINDS = [(SINGLE, "One answer"), (MULTIPLE, "Select all that apply")]
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=8, choices=KINDS, default=SINGLE)
+    prompt = models.TextField(help_text="Markdown.")
+    prompt_html = models.TextField(editable=False)
+    explanation = models.TextField(help_text="Markdown, shown once the answer is locked.")
+    explanation_html = models.TextField(editable=False)
+    heading_id = models.CharField(
+        max_length=100, help_text="Id of the lesson heading that teaches this question."
+    )
+    takeaway = models.ForeignKey(
+        KeyTakeaway,
+        on_delete=models.PROTECT,
+        related_name="questions",
+        help_text="The key takeaway this question tests.",
+    )
+    active = models.BooleanField(
+        default=True,
+        help_text="Questions removed from the quiz after learners answered them are kept, "
+        "inactive, so their answers stay in the history.",
+    )
+
+    class Meta:
+        ordering = ["quiz", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quiz", "position"],
+                condition=Q(active=True),
+                name="unique_active_question_position",
+            )
+        ]
+
+    def __str__(self):
+        return f"Q{self.position}: {self.prompt[:60]}"
+
+    def save(self, *args, **kwargs):
+        self.render()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        errors = {}
+        if self.quiz_id and self.takeaway_id and self.takeaway.section_id != self.quiz.section_id:
+            errors["takeaway"] = ValidationError(
+                "Choose a key takeaway of this quiz's own section.", code="takeaway"
+            )
+        if self.quiz_id and self.heading_id not in self.quiz.section.heading_ids():
+            known = ", ".join(sorted(self.quiz.section.heading_ids())) or "none"
+            errors["heading_id"] = ValidationError(
+                f"No heading with this id in the lesson (headings: {known}).", code="heading"
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def render(self):
+        self.prompt_html = render_inline_markdown(self.prompt)
+        self.explanation_html = render_markdown(self.explanation)
+
+    @property
+    def is_multiple(self):
+        return self.kind == self.MULTIPLE
+
+
+def choice_set_problems(kind, choices):
+    """What is wrong with a question's choices, given as (text, correct) pairs.
+
+    The importer and the admin both refuse a question for these reasons.
+    """
+    problems = []
+    if len(choices) < 2:
+        problems.append("a question needs at least two choices")
+    texts = [text.strip() for text, _correct in choices]
+    if len(set(texts)) != len(texts):
+        problems.append("two choices have the same text")
+    correct = sum(1 for _text, is_correct in choices if is_correct)
+    if kind == Question.SINGLE and correct != 1:
+        problems.append(f"a single-answer question needs exactly one correct choice, not {correct}")
+    if kind == Question.MULTIPLE and correct < 1:
+        problems.append("a select-all question needs at least one correct choice")
+    return problems
+
+
+class Choice(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    position = models.PositiveSmallIntegerField()
+    text = models.CharField(max_length=500)
+    correct = models.BooleanField(default=False)
+    feedback = models.TextField(help_text="Markdown: why this choice is right or wrong.")
+    feedback_html = models.TextField(editable=False)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["question", "position"]
+
+    def __str__(self):
+        return self.text
+
+    def save(self, *args, **kwargs):
+        self.render()
+        super().save(*args, **kwargs)
+
+    def render(self):
+        self.feedback_html = render_inline_markdown(self.feedback)
+
+
+class Attempt(models.Model):
+    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="attempts")
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    question_count = models.PositiveSmallIntegerField()
+    correct_count = models.PositiveSmallIntegerField(null=True, blank=True)
+    score = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Percent.")
+    passed = models.BooleanField(null=True, blank=True)
+    # {question id: [choice ids in the order this attempt shows them]}
+    choice_order = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-started_at"]
+        constraints = [
+            # Two tabs starting the same quiz share one attempt.
+            models.UniqueConstraint(
+                fields=["learner", "quiz"],
+                condition=Q(finished_at__isnull=True),
+                name="one_unfinished_attempt_per_quiz",
+            )
+        ]
+        indexes = [models.Index(fields=["learner", "quiz", "finished_at"])]
+
+    def __str__(self):
+        return f"{self.learner} on {self.quiz}"
+
+    def get_absolute_url(self):
+        if self.is_finished:
+            return reverse("quizzes:results", args=[self.pk])
+        return reverse("quizzes:attempt", args=[self.pk])
+
+    @property
+    def is_finished(self):
+        return self.finished_at is not None
+
+
+class Response(models.Model):
+    """One per question of an attempt, created with the attempt; answering locks it."""
+
+    SURE = "sure"
+    GUESSING = "guessing"
+    CONFIDENCE = [(SURE, "I'm sure"), (GUESSING, "I'm guessing")]
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="responses")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="responses")
+    position = models.PositiveSmallIntegerField()
+    chosen = models.ManyToManyField(Choice, related_name="responses", blank=True)
+    correct = models.BooleanField(null=True, blank=True)
+    confidence = models.CharField(max_length=8, choices=CONFIDENCE, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["attempt", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attempt", "question"], name="one_response_per_question"
+            ),
+            models.UniqueConstraint(
+                fields=["attempt", "position"], name="one_response_per_position"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.attempt} Q{self.position}"
+
+    @property
+    def is_locked(self):
+        return self.answered_at is not None

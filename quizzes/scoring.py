@@ -1,0 +1,142 @@
+"""Attempt rules: start, answer (lock and score), finish. Used by views, admin and tests.
+
+Writes are race-safe on SQLite and PostgreSQL alike: locking an answer and finishing an
+attempt are conditional updates (`UPDATE ... WHERE answered_at IS NULL`), so concurrent
+submits of the same answer store one response, never two.
+"""
+
+import random
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from quizzes.models import Attempt, Choice, Question, Response
+
+
+class AnswerRefused(Exception):
+    """The answer cannot be taken; `code` says why and `status` is the HTTP status to send."""
+
+    def __init__(self, code, message, status=400):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = status
+
+
+ALREADY_ANSWERED = "This question is already answered; your answer is locked."
+ATTEMPT_FINISHED = "This attempt is finished. Start a new attempt to try again."
+NOTHING_CHOSEN = "Choose an answer before you press Check."
+ONE_ANSWER_ONLY = "This question takes one answer only."
+NOT_A_CHOICE = "That answer is not one of this question's choices."
+UNANSWERED_QUESTIONS = "Answer every question before you finish."
+
+
+def is_right(*, correct_ids, chosen_ids):
+    """Right only when exactly the correct set is chosen (one for single questions)."""
+    return set(chosen_ids) == set(correct_ids) and bool(chosen_ids)
+
+
+def score_percent(correct_count, question_count):
+    if not question_count:
+        return 0
+    return round(100 * correct_count / question_count)
+
+
+def start_attempt(*, learner, quiz):
+    """The learner's unfinished attempt at this quiz, or a new one.
+
+    Two tabs starting at once get one attempt: the database allows one unfinished
+    attempt per learner and quiz, and the loser of the race reads the winner's.
+    """
+    existing = Attempt.objects.filter(learner=learner, quiz=quiz, finished_at=None).first()
+    if existing:
+        return existing
+    questions = list(
+        quiz.questions.filter(active=True).prefetch_related("choices").order_by("position")
+    )
+    choice_order = {}
+    for question in questions:
+        ids = [choice.pk for choice in question.choices.all() if choice.active]
+        if quiz.shuffle:
+            random.shuffle(ids)
+        choice_order[str(question.pk)] = ids
+    try:
+        with transaction.atomic():
+            attempt = Attempt.objects.create(
+                learner=learner,
+                quiz=quiz,
+                started_at=timezone.now(),
+                question_count=len(questions),
+                choice_order=choice_order,
+            )
+            Response.objects.bulk_create(
+                Response(attempt=attempt, question=question, position=index)
+                for index, question in enumerate(questions, start=1)
+            )
+    except IntegrityError:
+        return Attempt.objects.get(learner=learner, quiz=quiz, finished_at=None)
+    return attempt
+
+
+def validate_choice_ids(*, question, raw_ids, allowed_ids):
+    """Turn submitted values into choice ids of this question, or refuse them."""
+    if not raw_ids:
+        raise AnswerRefused("nothing_chosen", NOTHING_CHOSEN, status=422)
+    try:
+        chosen = {int(value) for value in raw_ids}
+    except (TypeError, ValueError):
+        raise AnswerRefused("not_a_choice", NOT_A_CHOICE) from None
+    if not chosen <= set(allowed_ids):
+        raise AnswerRefused("not_a_choice", NOT_A_CHOICE)
+    if question.kind == Question.SINGLE and len(chosen) > 1:
+        raise AnswerRefused("one_answer_only", ONE_ANSWER_ONLY)
+    return chosen
+
+
+def answer(*, response, raw_choice_ids, confidence=""):
+    """Lock the learner's answer to one question and score it, exactly once."""
+    attempt = response.attempt
+    if attempt.is_finished:
+        raise AnswerRefused("attempt_finished", ATTEMPT_FINISHED, status=409)
+    if response.is_locked:
+        raise AnswerRefused("already_answered", ALREADY_ANSWERED, status=409)
+    allowed_ids = attempt.choice_order.get(str(response.question_id), [])
+    chosen = validate_choice_ids(
+        question=response.question, raw_ids=raw_choice_ids, allowed_ids=allowed_ids
+    )
+    if confidence not in ("", Response.SURE, Response.GUESSING):
+        confidence = ""
+    correct_ids = Choice.objects.filter(question_id=response.question_id, correct=True).values_list(
+        "pk", flat=True
+    )
+    right = is_right(correct_ids=list(correct_ids), chosen_ids=chosen)
+    now = timezone.now()
+    with transaction.atomic():
+        locked = Response.objects.filter(
+            pk=response.pk, answered_at=None, attempt__finished_at=None
+        ).update(answered_at=now, correct=right, confidence=confidence)
+        if not locked:
+            raise AnswerRefused("already_answered", ALREADY_ANSWERED, status=409)
+        response.chosen.set(chosen)
+    response.answered_at, response.correct, response.confidence = now, right, confidence
+    return response
+
+
+def finish(*, attempt):
+    """Score a fully answered attempt, exactly once; finishing twice changes nothing."""
+    if attempt.is_finished:
+        return attempt
+    with transaction.atomic():
+        responses = Response.objects.filter(attempt=attempt)
+        if responses.filter(answered_at=None).exists():
+            raise AnswerRefused("unanswered_questions", UNANSWERED_QUESTIONS, status=409)
+        correct_count = responses.filter(correct=True).count()
+        score = score_percent(correct_count, attempt.question_count)
+        Attempt.objects.filter(pk=attempt.pk, finished_at=None).update(
+            finished_at=timezone.now(),
+            correct_count=correct_count,
+            score=score,
+            passed=score >= attempt.quiz.pass_mark,
+        )
+    attempt.refresh_from_db()
+    return attempt

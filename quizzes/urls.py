@@ -1,0 +1,14 @@
+from django.urls import path
+
+from quizzes import views
+
+app_name = "quizzes"
+
+urlpatterns = [
+    path("sections/<slug:slug>/quiz/", views.quiz, name="quiz"),
+    path("sections/<slug:slug>/quiz/start/", views.start, name="start"),
+    path("attempts/<int:attempt_id>/", views.attempt, name="attempt"),
+    path("attempts/<int:attempt_id>/questions/<int:position>/", views.question, name="question"),
+    path("attempts/<int:attempt_id>/finish/", views.finish, name="finish"),
+    path("attempts/<int:attempt_id>/results/", views.results, name="results"),
+]
