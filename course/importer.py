@@ -19,6 +19,7 @@ from quizzes.models import Choice, Question, Quiz, choice_set_problems
 
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
 FRONT_MATTER_FENCE = "+++"
+TOML_POSITION_RE = re.compile(r"\s*\(at line (?P<line>\d+), column \d+\)|\s*\(at end of document\)")
 
 
 @dataclass
@@ -155,10 +156,11 @@ def _parse_toml(path, text, problems, first_line=1):
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        line = getattr(error, "lineno", None)
-        if line:
-            line += first_line - 1
-        problems.append(Problem(path, f"malformed TOML: {error.msg}", "", line))
+        # Python 3.12's error carries its position only in its message.
+        found = TOML_POSITION_RE.search(str(error))
+        line = int(found["line"]) + first_line - 1 if found else None
+        message = TOML_POSITION_RE.sub("", str(error)).strip()
+        problems.append(Problem(path, f"malformed TOML: {message}", "", line))
         return None
 
 

@@ -66,7 +66,7 @@ class Question(models.Model):
     )
     takeaway = models.ForeignKey(
         KeyTakeaway,
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         related_name="questions",
         help_text="The key takeaway this question tests.",
     )

@@ -1,0 +1,94 @@
+"""Write small, valid content folders for tests; each test changes what it needs."""
+
+import shutil
+from pathlib import Path
+
+from django.conf import settings
+
+COURSE_TOML = 'title = "Test course"\nslug = "test-course"\ndescription = "For tests."\n'
+
+
+def lesson_md(number, slug, *, title=None, published=True, takeaways=2, body=None):
+    listed = "".join(f'    "Takeaway {i} of {number}.",\n' for i in range(1, takeaways + 1))
+    body = (
+        body
+        if body is not None
+        else (
+            f"## Overview\n\nSection {number} text.\n\n## Details\n\n"
+            "| Pattern | Fit |\n|---|---|\n| A | B |\n"
+        )
+    )
+    return (
+        "+++\n"
+        f'number = "{number}"\n'
+        f'title = "{title or "Section " + number}"\n'
+        f'slug = "{slug}"\n'
+        f'summary = "Summary of {number}."\n'
+        f"published = {'true' if published else 'false'}\n"
+        f"key_takeaways = [\n{listed}]\n"
+        "+++\n\n"
+        f"{body}"
+    )
+
+
+def question_toml(
+    *, kind="single", correct=(1,), choices=3, takeaway=1, heading="overview", prompt="Which one?"
+):
+    lines = [
+        "[[questions]]",
+        f'prompt = "{prompt}"',
+        f'kind = "{kind}"',
+        'explanation = "Because the lesson says so."',
+        f'heading = "{heading}"',
+        f"takeaway = {takeaway}",
+        "",
+    ]
+    for index in range(1, choices + 1):
+        lines += [
+            "[[questions.choices]]",
+            f'text = "Choice {index}"',
+            f"correct = {'true' if index in correct else 'false'}",
+            f'feedback = "Feedback for choice {index}."',
+            "",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def quiz_toml(questions, *, pass_mark=50, shuffle=False):
+    header = f'title = "Quiz"\npass_mark = {pass_mark}\nshuffle = {str(shuffle).lower()}\n\n'
+    return header + "".join(questions)
+
+
+def default_questions():
+    return [
+        question_toml(prompt="First?", takeaway=1),
+        question_toml(prompt="Second?", takeaway=1, correct=(2,)),
+        question_toml(prompt="Third?", kind="multiple", correct=(1, 3), takeaway=2),
+        question_toml(prompt="Fourth?", takeaway=2, correct=(3,), heading="details"),
+    ]
+
+
+def write_course(directory, sections=1, *, with_quiz=True, questions=None):
+    """A course of `sections` sections numbered 1.1, 1.2, ...; returns the folder."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "course.toml").write_text(COURSE_TOML)
+    for index in range(1, sections + 1):
+        write_section(
+            directory, f"1.{index}", f"section-{index}", with_quiz=with_quiz, questions=questions
+        )
+    return directory
+
+
+def write_section(directory, number, slug, *, with_quiz=True, questions=None, **lesson):
+    folder = Path(directory) / slug
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "lesson.md").write_text(lesson_md(number, slug, **lesson))
+    if with_quiz:
+        (folder / "quiz.toml").write_text(quiz_toml(questions or default_questions()))
+    return folder
+
+
+def copy_real_content(destination):
+    """The project's own content/, copied so a test may change it."""
+    return Path(shutil.copytree(settings.BASE_DIR / "content", destination))

@@ -1,0 +1,76 @@
+import os
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from course.models import Section
+from tests.builders import write_course
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses
+# to run beside one unless told it is safe, which it is for these one-thread tests.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def static_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("staticfiles")
+
+
+@pytest.fixture(autouse=True)
+def test_settings(settings, static_root):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests do not run collectstatic, so they serve static files without a manifest.
+    settings.STATIC_ROOT = static_root
+    settings.WHITENOISE_USE_FINDERS = True
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def seed_course(db):
+    """The project's real content/ imported: section 2.4 and its quiz."""
+    call_command("import_content", str(settings.BASE_DIR / "content"), verbosity=0)
+    return Section.objects.get(slug="inference-patterns")
+
+
+@pytest.fixture
+def small_course(db, tmp_path):
+    """One section (1.1, slug section-1) with a four-question quiz, choices unshuffled."""
+    call_command("import_content", str(write_course(tmp_path / "content")), verbosity=0)
+    return Section.objects.get(slug="section-1")
+
+
+@pytest.fixture
+def course_of(db, tmp_path):
+    """Import a generated course of n sections; returns the published sections."""
+
+    def build(sections, **options):
+        folder = write_course(tmp_path / f"content-{sections}", sections, **options)
+        call_command("import_content", str(folder), verbosity=0)
+        return list(Section.objects.published())
+
+    return build
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(f"Browser tests need Debian's Chromium at {CHROMIUM}: apt-get install chromium")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    }

@@ -1,0 +1,151 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from course.models import Section
+from tests.builders import write_course, write_section
+
+pytestmark = pytest.mark.django_db
+
+SEED_TABLE_CELLS = [
+    "Pattern", "Best fit", "AWS service-selection examples", "Approval questions",
+    "Batch inference", "Large volume, flexible timing",
+    "SageMaker batch transform, managed AI batch jobs, S3 workflows, Glue orchestration",
+    "Can results wait and be reviewed?",
+    "Real-time inference", "User-facing or transaction-time response",
+    "Bedrock API, SageMaker endpoint, Rekognition or Comprehend API, Lambda integration",
+    "What latency, scaling, and fallback are required?",
+    "Embedded AI", "AI inside an application workflow",
+    "Amazon Q, Bedrock application, Lex bot, support tool integration",
+    "How will users verify, override, and report issues?",
+    "Asynchronous inference", "Longer processing with eventual result",
+    "Document processing, media transcription, queued workflows",
+    "How will status, retries, and notifications work?",
+]  # fmt: skip
+
+
+def lesson_url(slug):
+    return reverse("course:lesson", args=[slug])
+
+
+def test_outline_lists_published_sections_with_number_title_and_summary(client, seed_course):
+    html = client.get("/").content.decode()
+    assert "2.4" in html
+    assert seed_course.title in html
+    assert seed_course.summary in html
+    assert f'href="{lesson_url("inference-patterns")}"' in html
+
+
+def test_outline_hides_drafts(client, tmp_path, django_db_blocker):
+    from django.core.management import call_command
+
+    content = write_course(tmp_path / "c", 1)
+    write_section(content, "1.2", "draft-one", published=False, title="Secret draft")
+    call_command("import_content", str(content), verbosity=0)
+    assert "Secret draft" not in client.get("/").content.decode()
+
+
+def test_lesson_shows_the_key_takeaways_box(client, seed_course):
+    response = client.get(lesson_url("inference-patterns"))
+    html = response.content.decode()
+    assert '<h2 id="page-takeaways">Key takeaways</h2>' in html
+    for takeaway in seed_course.takeaways.all():
+        assert f"<li>{takeaway.text}</li>" in html
+    assert seed_course.takeaways.count() == 4
+
+
+def test_lesson_shows_the_comparison_table_word_for_word(client, seed_course):
+    html = client.get(lesson_url("inference-patterns")).content.decode()
+    for cell in SEED_TABLE_CELLS:
+        assert f">{cell}</t" in html, cell
+    assert html.count("<tr>") == 5
+    assert html.count('<th scope="col">') == 4
+
+
+def test_lesson_headings_have_ids_and_a_table_of_contents(client, seed_course):
+    html = client.get(lesson_url("inference-patterns")).content.decode()
+    for heading_id in ["batch-inference", "comparing-the-patterns", "pattern-selection-workflow"]:
+        assert f'<h2 id="{heading_id}">' in html
+        assert f'<a href="#{heading_id}">' in html
+
+
+def test_lesson_body_sits_in_an_hx_disable_container(client, seed_course):
+    html = client.get(lesson_url("inference-patterns")).content.decode()
+    assert '<div class="lesson-body" hx-disable>' in html
+
+
+def test_lesson_links_to_its_quiz(client, seed_course):
+    html = client.get(lesson_url("inference-patterns")).content.decode()
+    assert f'href="{reverse("quizzes:quiz", args=["inference-patterns"])}"' in html
+
+
+def test_lesson_links_to_previous_and_next_published_sections(client, course_of):
+    course_of(3)
+    html = client.get(lesson_url("section-2")).content.decode()
+    assert f'href="{lesson_url("section-1")}" rel="prev"' in html
+    assert f'href="{lesson_url("section-3")}" rel="next"' in html
+
+
+def test_first_section_has_no_previous_link(client, course_of):
+    course_of(2)
+    html = client.get(lesson_url("section-1")).content.decode()
+    assert 'rel="prev"' not in html
+    assert 'rel="next"' in html
+
+
+def test_unknown_section_is_a_friendly_404(client, db):
+    response = client.get(lesson_url("no-such-section"))
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+def test_unpublished_section_is_404_for_learners(client, tmp_path):
+    from django.core.management import call_command
+
+    content = write_course(tmp_path / "c", 1)
+    write_section(content, "1.2", "draft-one", published=False)
+    call_command("import_content", str(content), verbosity=0)
+    assert client.get(lesson_url("draft-one")).status_code == 404
+
+
+def test_staff_can_preview_an_unpublished_section(client, tmp_path):
+    from django.core.management import call_command
+
+    content = write_course(tmp_path / "c", 1)
+    write_section(content, "1.2", "draft-one", published=False, title="Draft title")
+    call_command("import_content", str(content), verbosity=0)
+    staff = get_user_model().objects.create_user("editor", password="pw", is_staff=True)
+    client.force_login(staff)
+    response = client.get(lesson_url("draft-one"))
+    assert response.status_code == 200
+    assert "Draft: learners cannot see this section yet." in response.content.decode()
+
+
+def test_pages_send_a_strict_content_security_policy(client, seed_course):
+    policy = client.get(lesson_url("inference-patterns"))["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "unsafe-eval" not in policy
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("url", ["/", lesson_url("section-1")])
+def test_page_queries_do_not_grow_with_the_course(
+    client, course_of, url, django_assert_max_num_queries
+):
+    course_of(1)
+    with django_assert_max_num_queries(5):
+        client.get(url)
+    one = count_queries(client, url)
+    Section.objects.all().delete()
+    course_of(50)
+    with django_assert_max_num_queries(5):
+        client.get(url)
+    assert count_queries(client, url) == one

@@ -1,0 +1,109 @@
+from html.parser import HTMLParser
+
+import pytest
+
+from course.rendering import render_markdown, table_of_contents
+
+XSS_PAYLOADS = [
+    "<script>alert(1)</script>",
+    "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
+    '<img src=x onerror="alert(1)">',
+    "<svg onload=alert(1)>",
+    '<a href="javascript:alert(1)">x</a>',
+    "[click](javascript:alert(1))",
+    "[click](JaVaScRiPt:alert(1))",
+    "[click](jav&#x61;script:alert(1))",
+    "[click](&#106;avascript:alert(1))",
+    "[click](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "![img](javascript:alert(1))",
+    "![img](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)",
+    "[x](//evil.example/path)",
+    "[x](/\\evil.example)",
+    "![x](http://evil.example/tracker.png)",
+    "<iframe src=https://evil.example></iframe>",
+    "<form action=https://evil.example><button>go</button></form>",
+    "<object data=x></object>",
+    '<div style="background:url(javascript:alert(1))">x</div>',
+    '<p hx-get="/admin/" hx-trigger="load">x</p>',
+    '<p data-hx-get="/admin/">x</p>',
+    "<scr<script>ipt>alert(1)</script>",
+    "<img src=x onerror=alert(1)//",
+    "&lt;script&gt;alert(1)&lt;/script&gt;",
+    "<!-- <script>alert(1)</script> -->",
+    '<a href="https://ok.example" onclick="alert(1)">x</a>',
+    "```\n</code><script>alert(1)</script>\n```",
+    '[x](https://ok.example "title" onmouseover=alert(1))',
+    '<math><mi xlink:href="javascript:alert(1)">x</mi></math>',
+    "<style>body{display:none}</style>",
+]
+
+SAFE_PROTOCOLS = ("http://", "https://", "mailto:", "/", "#")
+
+
+class ParsedHTML(HTMLParser):
+    """Collects every element and attribute, as a browser would parse them."""
+
+    def __init__(self, html):
+        super().__init__()
+        self.elements = []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append((tag, dict(attrs)))
+
+
+@pytest.mark.parametrize("payload", XSS_PAYLOADS)
+def test_no_payload_survives_as_markup(payload):
+    elements = ParsedHTML(render_markdown(payload)).elements
+    for tag, attributes in elements:
+        assert tag not in {"script", "style", "iframe", "form", "object", "svg", "math", "button"}
+        for name, value in attributes.items():
+            assert not name.startswith(("on", "hx-", "data-", "style")), (tag, name)
+            if name in {"href", "src"}:
+                assert value.startswith(SAFE_PROTOCOLS), (tag, name, value)
+                assert not value.startswith("//")
+                assert "\\" not in value
+
+
+def test_raw_html_is_shown_as_text():
+    assert render_markdown("<b>bold</b>") == "<p>&lt;b&gt;bold&lt;/b&gt;</p>"
+
+
+def test_safe_links_and_images_are_kept():
+    html = render_markdown(
+        "[a](https://example.org) [b](mailto:x@example.org) [c](/sections/x/) [d](#part)\n\n"
+        "![alt](https://example.org/i.png) ![local](/static/i.png)"
+    )
+    for fragment in ['href="https://example.org"', 'href="mailto:x@example.org"',
+                     'href="/sections/x/"', 'href="#part"', 'src="https://example.org/i.png"',
+                     'src="/static/i.png"']:  # fmt: skip
+        assert fragment in html
+
+
+def test_tables_get_header_scope_and_a_scrolling_wrapper():
+    html = render_markdown("| A | B |\n|---|:-:|\n| 1 | 2 |\n")
+    assert html.startswith(
+        '<div aria-label="Table" class="table-scroll" role="region" tabindex="0">'
+    )
+    assert '<th scope="col">A</th>' in html
+    assert '<th align="center" scope="col">B</th>' in html
+    assert '<td align="center">2</td>' in html
+
+
+def test_headings_get_ids_from_their_text():
+    html = render_markdown("## Scenario: home-page product recommendations\n")
+    assert '<h2 id="scenario-home-page-product-recommendations">' in html
+
+
+def test_fenced_code_and_sane_lists_render():
+    html = render_markdown("```python\nprint(1)\n```\n\n1. one\n2. two\n")
+    assert '<code class="language-python">print(1)' in html
+    assert "<ol>\n<li>one</li>" in html
+
+
+def test_table_of_contents_is_read_from_the_sanitized_html():
+    toc = table_of_contents(render_markdown("## First *part*\n\n### Sub & more\n\n#### Deep\n"))
+    assert toc == [
+        {"id": "first-part", "level": 2, "text": "First part"},
+        {"id": "sub-more", "level": 3, "text": "Sub & more"},
+    ]

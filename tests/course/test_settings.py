@@ -1,0 +1,67 @@
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+from django.db import connection
+from django.db.backends.sqlite3.base import DatabaseWrapper
+
+from course.settings import database_config
+
+
+def test_default_sqlite_connection_uses_wal_normal_sync_and_a_timeout(tmp_path, django_db_blocker):
+    """Read the pragmas back from a live connection opened with the site's own options."""
+    config = database_config(f"sqlite:///{tmp_path / 'site.sqlite3'}")
+    wrapper = DatabaseWrapper({**config, "TIME_ZONE": None, "AUTOCOMMIT": True}, alias="probe")
+    try:
+        with django_db_blocker.unblock(), wrapper.cursor() as cursor:
+            cursor.execute("PRAGMA journal_mode")
+            assert cursor.fetchone()[0] == "wal"
+            cursor.execute("PRAGMA synchronous")
+            assert cursor.fetchone()[0] == 1  # NORMAL
+            cursor.execute("PRAGMA busy_timeout")
+            assert cursor.fetchone()[0] == 20_000
+        assert wrapper.transaction_mode == "IMMEDIATE"
+    finally:
+        wrapper.close()
+
+
+def test_the_test_database_runs_with_the_same_options(db):
+    if connection.vendor != "sqlite":
+        assert settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        assert cursor.fetchone()[0] == "wal"
+    assert connection.transaction_mode == "IMMEDIATE"
+
+
+def test_postgres_url_selects_postgresql():
+    config = database_config("postgres://user:pw@db.example:5432/course")
+    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert config["NAME"] == "course"
+    assert config["CONN_MAX_AGE"] > 0
+
+
+def run_settings(env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings;"
+         "print(settings.DEBUG)"],
+        env={**clean, "DJANGO_SETTINGS_MODULE": "course.settings", **env},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )  # fmt: skip
+
+
+def test_production_refuses_the_development_secret_key():
+    result = run_settings({})
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_debug_is_off_unless_asked_for():
+    assert run_settings({"DJANGO_SECRET_KEY": "x" * 50}).stdout.strip() == "False"
+    assert run_settings({"DJANGO_DEBUG": "1"}).stdout.strip() == "True"
