@@ -10,7 +10,7 @@ import random
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from quizzes.models import Attempt, Choice, Question, Response
+from quizzes.models import Attempt, Question, Response
 
 
 class AnswerRefused(Exception):
@@ -27,7 +27,7 @@ ALREADY_ANSWERED = "This question is already answered; your answer is locked."
 ATTEMPT_FINISHED = "This attempt is finished. Start a new attempt to try again."
 NOTHING_CHOSEN = "Choose an answer before you press Check."
 ONE_ANSWER_ONLY = "This question takes one answer only."
-NOT_A_CHOICE = "That answer is not one of this question's choices."
+NOT_A_CHOICE = "That answer is not one of the choices of this question."
 UNANSWERED_QUESTIONS = "Answer every question before you finish."
 
 
@@ -94,7 +94,10 @@ def validate_choice_ids(*, question, raw_ids, allowed_ids):
 
 
 def answer(*, response, raw_choice_ids, confidence=""):
-    """Lock the learner's answer to one question and score it, exactly once."""
+    """Lock the learner's answer to one question and score it, exactly once.
+
+    Returns the chosen choice ids; `response` is updated in place.
+    """
     attempt = response.attempt
     if attempt.is_finished:
         raise AnswerRefused("attempt_finished", ATTEMPT_FINISHED, status=409)
@@ -106,10 +109,8 @@ def answer(*, response, raw_choice_ids, confidence=""):
     )
     if confidence not in ("", Response.SURE, Response.GUESSING):
         confidence = ""
-    correct_ids = Choice.objects.filter(question_id=response.question_id, correct=True).values_list(
-        "pk", flat=True
-    )
-    right = is_right(correct_ids=list(correct_ids), chosen_ids=chosen)
+    correct_ids = [choice.pk for choice in response.question.choices.all() if choice.correct]
+    right = is_right(correct_ids=correct_ids, chosen_ids=chosen)
     now = timezone.now()
     with transaction.atomic():
         locked = Response.objects.filter(
@@ -117,9 +118,11 @@ def answer(*, response, raw_choice_ids, confidence=""):
         ).update(answered_at=now, correct=right, confidence=confidence)
         if not locked:
             raise AnswerRefused("already_answered", ALREADY_ANSWERED, status=409)
-        response.chosen.set(chosen)
+        Response.chosen.through.objects.bulk_create(
+            Response.chosen.through(response_id=response.pk, choice_id=pk) for pk in chosen
+        )
     response.answered_at, response.correct, response.confidence = now, right, confidence
-    return response
+    return chosen
 
 
 def finish(*, attempt):

@@ -82,7 +82,7 @@ def attempt(request, attempt_id):
     return redirect("quizzes:question", attempt.pk, position)
 
 
-def _card_context(attempt, response, *, error=""):
+def _card_context(attempt, response, *, error="", chosen_ids=None):
     """What the question card may show. Before the lock: the prompt and the choices' texts
     only, never which choice is right, any feedback or the explanation."""
     question = response.question
@@ -103,7 +103,8 @@ def _card_context(attempt, response, *, error=""):
     if not response.is_locked:
         context["choices"] = [{"id": choice.pk, "text": choice.text} for choice in ordered]
         return context
-    chosen_ids = {choice.pk for choice in response.chosen.all()}
+    if chosen_ids is None:
+        chosen_ids = {choice.pk for choice in response.chosen.all()}
     is_last = response.position >= attempt.question_count
     context.update(
         {
@@ -131,11 +132,11 @@ def _card_context(attempt, response, *, error=""):
     return context
 
 
-def _render_card(request, attempt, response, *, error="", status=200):
+def _render_card(request, attempt, response, *, error="", status=200, chosen_ids=None):
     template = "quizzes/question.html"
     if _wants_fragment(request):
         template += "#question-card"
-    context = _card_context(attempt, response, error=error)
+    context = _card_context(attempt, response, error=error, chosen_ids=chosen_ids)
     return TemplateResponse(request, template, context, status=status)
 
 
@@ -168,7 +169,7 @@ def question(request, attempt_id, position):
     )
     if request.method == "POST":
         try:
-            scoring.answer(
+            chosen_ids = scoring.answer(
                 response=response,
                 raw_choice_ids=request.POST.getlist("choice"),
                 confidence=request.POST.get("confidence", ""),
@@ -177,10 +178,7 @@ def question(request, attempt_id, position):
             return _refused(request, attempt, response, refusal)
         if not _wants_fragment(request):
             return redirect("quizzes:question", attempt.pk, position)
-        response = attempt.responses.prefetch_related("question__choices", "chosen").get(
-            pk=response.pk
-        )
-        return _render_card(request, attempt, response)
+        return _render_card(request, attempt, response, chosen_ids=chosen_ids)
     if attempt.is_finished:
         return redirect("quizzes:results", attempt.pk)
     first_open = attempt.responses.filter(answered_at=None).order_by("position").first()

@@ -10,20 +10,27 @@ from tests.builders import write_course, write_section
 pytestmark = pytest.mark.django_db
 
 SEED_TABLE_CELLS = [
-    "Pattern", "Best fit", "AWS service-selection examples", "Approval questions",
-    "Batch inference", "Large volume, flexible timing",
+    "Pattern",
+    "Best fit",
+    "AWS service-selection examples",
+    "Approval questions",
+    "Batch inference",
+    "Large volume, flexible timing",
     "SageMaker batch transform, managed AI batch jobs, S3 workflows, Glue orchestration",
     "Can results wait and be reviewed?",
-    "Real-time inference", "User-facing or transaction-time response",
+    "Real-time inference",
+    "User-facing or transaction-time response",
     "Bedrock API, SageMaker endpoint, Rekognition or Comprehend API, Lambda integration",
     "What latency, scaling, and fallback are required?",
-    "Embedded AI", "AI inside an application workflow",
+    "Embedded AI",
+    "AI inside an application workflow",
     "Amazon Q, Bedrock application, Lex bot, support tool integration",
     "How will users verify, override, and report issues?",
-    "Asynchronous inference", "Longer processing with eventual result",
+    "Asynchronous inference",
+    "Longer processing with eventual result",
     "Document processing, media transcription, queued workflows",
     "How will status, retries, and notifications work?",
-]  # fmt: skip
+]
 
 
 def lesson_url(slug):

@@ -74,9 +74,14 @@ def test_safe_links_and_images_are_kept():
         "[a](https://example.org) [b](mailto:x@example.org) [c](/sections/x/) [d](#part)\n\n"
         "![alt](https://example.org/i.png) ![local](/static/i.png)"
     )
-    for fragment in ['href="https://example.org"', 'href="mailto:x@example.org"',
-                     'href="/sections/x/"', 'href="#part"', 'src="https://example.org/i.png"',
-                     'src="/static/i.png"']:  # fmt: skip
+    for fragment in [
+        'href="https://example.org"',
+        'href="mailto:x@example.org"',
+        'href="/sections/x/"',
+        'href="#part"',
+        'src="https://example.org/i.png"',
+        'src="/static/i.png"',
+    ]:
         assert fragment in html
 
 

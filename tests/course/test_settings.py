@@ -46,14 +46,17 @@ def test_postgres_url_selects_postgresql():
 def run_settings(env):
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); from django.conf import settings;"
-         "print(settings.DEBUG)"],
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings;print(settings.DEBUG)",
+        ],
         env={**clean, "DJANGO_SETTINGS_MODULE": "course.settings", **env},
         cwd=settings.BASE_DIR,
         capture_output=True,
         text=True,
         check=False,
-    )  # fmt: skip
+    )
 
 
 def test_production_refuses_the_development_secret_key():

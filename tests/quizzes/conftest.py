@@ -1,0 +1,46 @@
+import pytest
+from django.urls import reverse
+
+from quizzes.models import Attempt
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def question_url(attempt, position):
+    return reverse("quizzes:question", args=[attempt.pk, position])
+
+
+def choice_ids(attempt, position, *, correct=None):
+    """The attempt's choice ids for a question, optionally only the right or wrong ones."""
+    response = attempt.responses.get(position=position)
+    ids = attempt.choice_order[str(response.question_id)]
+    if correct is None:
+        return ids
+    right = set(response.question.choices.filter(correct=True).values_list("pk", flat=True))
+    return [pk for pk in ids if (pk in right) == correct]
+
+
+@pytest.fixture
+def start_quiz(client):
+    """Start (or resume) the quiz of a section as the client's learner; returns the attempt."""
+
+    def start(section, using=None):
+        (using or client).post(reverse("quizzes:start", args=[section.slug]))
+        return Attempt.objects.filter(quiz=section.quiz).order_by("-pk").first()
+
+    return start
+
+
+@pytest.fixture
+def answer_all(client):
+    """Answer every question of an attempt, rightly when `right` is set."""
+
+    def answer(attempt, *, right=True, using=None):
+        for position in range(1, attempt.question_count + 1):
+            ids = choice_ids(attempt, position, correct=right)
+            (using or client).post(
+                question_url(attempt, position), {"choice": ids[:1] if not right else ids}
+            )
+        return attempt
+
+    return answer
