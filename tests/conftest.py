@@ -1,4 +1,6 @@
 import os
+import tempfile
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -14,21 +16,21 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 CHROMIUM = "/usr/bin/chromium"
 
 
-@pytest.fixture(scope="session")
-def static_root(tmp_path_factory):
-    return tmp_path_factory.mktemp("staticfiles")
-
-
-@pytest.fixture(autouse=True)
-def test_settings(settings, static_root):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Tests do not run collectstatic, so they serve static files without a manifest.
-    settings.STATIC_ROOT = static_root
+def pytest_configure(config):
+    # Tests do not run collectstatic: static files come from the finders, without a
+    # manifest. Set before any server (live_server included) loads its middleware.
+    config_dir = Path(tempfile.mkdtemp(prefix="staticfiles-"))
+    settings.STATIC_ROOT = config_dir
     settings.WHITENOISE_USE_FINDERS = True
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def test_settings(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
