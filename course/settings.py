@@ -126,6 +126,29 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "quizzes:progress"
+LOGOUT_REDIRECT_URL = "course:outline"
+
+# Password reset mail: printed to the console in development, sent by SMTP otherwise.
+if DEBUG:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ.get("DJANGO_EMAIL_HOST", "localhost"),
+                "port": int(os.environ.get("DJANGO_EMAIL_PORT", "25")),
+                "username": os.environ.get("DJANGO_EMAIL_HOST_USER", ""),
+                "password": os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", ""),
+                "use_tls": os.environ.get("DJANGO_EMAIL_USE_TLS") == "1",
+                "timeout": 10,
+            },
+        }
+    }
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "course@localhost")
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"

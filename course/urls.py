@@ -3,7 +3,7 @@ import os
 from django.contrib import admin
 from django.urls import include, path
 
-from course import views
+from course import accounts, views
 
 ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin/").strip("/") + "/"
 
@@ -18,5 +18,7 @@ lesson_patterns = (
 urlpatterns = [
     path("", include(lesson_patterns)),
     path("", include("quizzes.urls")),
+    path("accounts/signup/", accounts.signup, name="signup"),
+    path("accounts/", include("django.contrib.auth.urls")),
     path(ADMIN_PATH, admin.site.urls),
 ]

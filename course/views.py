@@ -4,6 +4,9 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from course.models import Course, Section
+from quizzes.learners import current_learner
+from quizzes.models import LessonCompletion
+from quizzes.progress import course_progress, next_step, record_visit
 
 
 def visible_sections(request):
@@ -18,15 +21,29 @@ def visible_sections(request):
 def outline(request):
     course = Course.objects.first()
     sections = list(Section.objects.published().select_related("quiz"))
+    learner = current_learner(request)
+    progress = course_progress(learner, sections)
     chapters = [
         {
             "number": number,
             "title": course.chapter_title(number) if course else "",
-            "sections": list(group),
+            "entries": list(entries),
         }
-        for number, group in groupby(sections, key=lambda section: section.chapter)
+        for number, entries in groupby(progress.sections, key=lambda e: e.section.chapter)
     ]
-    return render(request, "course/outline.html", {"course": course, "chapters": chapters})
+    step = next_step(progress, learner.last_section_id if learner else None)
+    return render(
+        request,
+        "course/outline.html",
+        {
+            "course": course,
+            "chapters": chapters,
+            "progress": progress,
+            "started": learner is not None,
+            "next_section": step[0] if step else None,
+            "next_kind": step[1] if step else None,
+        },
+    )
 
 
 @require_GET
@@ -41,6 +58,11 @@ def lesson(request, slug):
         quiz = section.quiz
     except Section.quiz.RelatedObjectDoesNotExist:
         quiz = None
+    learner = current_learner(request)
+    read = False
+    if learner is not None:
+        record_visit(learner, section)
+        read = LessonCompletion.objects.filter(learner=learner, section=section).exists()
     return render(
         request,
         "course/lesson.html",
@@ -48,6 +70,7 @@ def lesson(request, slug):
             "section": section,
             "takeaways": section.takeaways.all(),
             "quiz": quiz,
+            "read": read,
             "previous_section": previous_section,
             "next_section": next_section,
         },

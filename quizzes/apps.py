@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class QuizzesConfig(AppConfig):
     name = "quizzes"
     verbose_name = "Quizzes and progress"
+
+    def ready(self):
+        from quizzes import learners  # noqa: F401  (connects the login signal)

@@ -1,6 +1,14 @@
-"""Who is learning: the signed-in user's learner, or the anonymous one in the session."""
+"""Who is learning: the signed-in user's learner, or the anonymous one in the session.
 
-from quizzes.models import Learner
+When an anonymous visitor signs up or logs in, their progress moves to the account
+(`merge_learners`), in one transaction: nothing is lost and nothing doubles.
+"""
+
+from django.contrib.auth.signals import user_logged_in
+from django.db import transaction
+from django.dispatch import receiver
+
+from quizzes.models import Attempt, LessonCompletion, Learner
 
 SESSION_KEY = "learner_id"
 
@@ -21,3 +29,42 @@ def current_learner(request, *, create=False):
     learner = Learner.objects.create()
     request.session[SESSION_KEY] = learner.pk
     return learner
+
+
+def merge_learners(*, source, target):
+    """Move everything `source` did to `target`, then delete `source`.
+
+    A lesson read by both stays one completion; every attempt keeps its history (best
+    and latest scores follow from them). If both have the same quiz open, the source's
+    attempt (the one in use in this browser) stays open and the target's is abandoned.
+    """
+    with transaction.atomic():
+        source = Learner.objects.select_for_update().get(pk=source.pk)
+        read_by_target = LessonCompletion.objects.filter(learner=target).values("section_id")
+        LessonCompletion.objects.filter(learner=source, section_id__in=read_by_target).delete()
+        LessonCompletion.objects.filter(learner=source).update(learner=target)
+        open_in_source = Attempt.objects.filter(
+            learner=source, finished_at=None, abandoned=False
+        ).values("quiz_id")
+        Attempt.objects.filter(
+            learner=target, finished_at=None, abandoned=False, quiz_id__in=open_in_source
+        ).update(abandoned=True)
+        Attempt.objects.filter(learner=source).update(learner=target)
+        if source.last_section_id:
+            Learner.objects.filter(pk=target.pk).update(last_section_id=source.last_section_id)
+        source.delete()
+
+
+@receiver(user_logged_in, dispatch_uid="move_session_progress_to_account")
+def move_session_progress_to_account(sender, request, user, **kwargs):
+    if request is None or not hasattr(request, "session"):
+        return
+    learner_id = request.session.pop(SESSION_KEY, None)
+    if learner_id is None:
+        return
+    source = Learner.objects.filter(pk=learner_id, user=None).first()
+    if source is None:
+        return
+    with transaction.atomic():
+        target, _ = Learner.objects.get_or_create(user=user)
+        merge_learners(source=source, target=target)

@@ -23,9 +23,26 @@ class Learner(models.Model):
         related_name="learner",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    last_section = models.ForeignKey(
+        Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     def __str__(self):
         return self.user.get_username() if self.user_id else f"Anonymous learner {self.pk}"
+
+
+class LessonCompletion(models.Model):
+    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="completions")
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="completions")
+    completed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "section"], name="one_completion_per_lesson")
+        ]
+
+    def __str__(self):
+        return f"{self.learner} read {self.section.number}"
 
 
 class Quiz(models.Model):
@@ -167,6 +184,11 @@ class Attempt(models.Model):
     correct_count = models.PositiveSmallIntegerField(null=True, blank=True)
     score = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Percent.")
     passed = models.BooleanField(null=True, blank=True)
+    abandoned = models.BooleanField(
+        default=False,
+        help_text="Left unfinished when two learners merged (an anonymous visitor signing "
+        "in) and both had an attempt open; kept for the history.",
+    )
     # {question id: [choice ids in the order this attempt shows them]}
     choice_order = models.JSONField(default=dict)
 
@@ -176,7 +198,7 @@ class Attempt(models.Model):
             # Two tabs starting the same quiz share one attempt.
             models.UniqueConstraint(
                 fields=["learner", "quiz"],
-                condition=Q(finished_at__isnull=True),
+                condition=Q(finished_at__isnull=True, abandoned=False),
                 name="one_unfinished_attempt_per_quiz",
             )
         ]

@@ -48,7 +48,9 @@ def start_attempt(*, learner, quiz):
     Two tabs starting at once get one attempt: the database allows one unfinished
     attempt per learner and quiz, and the loser of the race reads the winner's.
     """
-    existing = Attempt.objects.filter(learner=learner, quiz=quiz, finished_at=None).first()
+    existing = Attempt.objects.filter(
+        learner=learner, quiz=quiz, finished_at=None, abandoned=False
+    ).first()
     if existing:
         return existing
     questions = list(
@@ -74,7 +76,7 @@ def start_attempt(*, learner, quiz):
                 for index, question in enumerate(questions, start=1)
             )
     except IntegrityError:
-        return Attempt.objects.get(learner=learner, quiz=quiz, finished_at=None)
+        return Attempt.objects.get(learner=learner, quiz=quiz, finished_at=None, abandoned=False)
     return attempt
 
 
@@ -99,7 +101,7 @@ def answer(*, response, raw_choice_ids, confidence=""):
     Returns the chosen choice ids; `response` is updated in place.
     """
     attempt = response.attempt
-    if attempt.is_finished:
+    if attempt.is_finished or attempt.abandoned:
         raise AnswerRefused("attempt_finished", ATTEMPT_FINISHED, status=409)
     if response.is_locked:
         raise AnswerRefused("already_answered", ALREADY_ANSWERED, status=409)
@@ -114,7 +116,7 @@ def answer(*, response, raw_choice_ids, confidence=""):
     now = timezone.now()
     with transaction.atomic():
         locked = Response.objects.filter(
-            pk=response.pk, answered_at=None, attempt__finished_at=None
+            pk=response.pk, answered_at=None, attempt__finished_at=None, attempt__abandoned=False
         ).update(answered_at=now, correct=right, confidence=confidence)
         if not locked:
             raise AnswerRefused("already_answered", ALREADY_ANSWERED, status=409)
@@ -129,6 +131,8 @@ def finish(*, attempt):
     """Score a fully answered attempt, exactly once; finishing twice changes nothing."""
     if attempt.is_finished:
         return attempt
+    if attempt.abandoned:
+        raise AnswerRefused("attempt_finished", ATTEMPT_FINISHED, status=409)
     with transaction.atomic():
         responses = Response.objects.filter(attempt=attempt)
         if responses.filter(answered_at=None).exists():

@@ -5,6 +5,8 @@ from quizzes import views
 app_name = "quizzes"
 
 urlpatterns = [
+    path("progress/", views.my_progress, name="progress"),
+    path("sections/<slug:slug>/complete/", views.lesson_complete, name="lesson_complete"),
     path("sections/<slug:slug>/quiz/", views.quiz, name="quiz"),
     path("sections/<slug:slug>/quiz/start/", views.start, name="start"),
     path("attempts/<int:attempt_id>/", views.attempt, name="attempt"),

@@ -5,9 +5,11 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from course.models import Section
 from quizzes import scoring
 from quizzes.learners import current_learner
 from quizzes.models import Attempt, Quiz
+from quizzes.progress import course_progress, set_lesson_complete
 
 # Fragments htmx swaps in place of the question card.
 CARD_REFUSALS = {"nothing_chosen", "already_answered"}
@@ -226,4 +228,49 @@ def results(request, attempt_id):
         request,
         "quizzes/results.html",
         {"attempt": attempt, "quiz": attempt.quiz, "section": attempt.quiz.section, "rows": rows},
+    )
+
+
+@never_cache
+@require_POST
+def lesson_complete(request, slug):
+    """Mark a lesson read (complete=1) or not read (complete=0)."""
+    section = get_object_or_404(Section.objects.published(), slug=slug)
+    complete = request.POST.get("complete")
+    if complete not in ("0", "1"):
+        return TemplateResponse(
+            request,
+            "quizzes/refused.html",
+            {"message": "Say whether the lesson is complete (1) or not (0)."},
+            status=400,
+        )
+    learner = current_learner(request, create=complete == "1")
+    if learner is not None:
+        set_lesson_complete(learner=learner, section=section, complete=complete == "1")
+    if not _wants_fragment(request):
+        return redirect(f"{section.get_absolute_url()}#completion")
+    return TemplateResponse(
+        request,
+        "course/lesson.html#completion",
+        {"section": section, "read": complete == "1", "just_changed": True},
+    )
+
+
+@never_cache
+@require_GET
+def my_progress(request):
+    learner = current_learner(request)
+    sections = list(Section.objects.published().select_related("quiz"))
+    progress = course_progress(learner, sections)
+    attempts = []
+    if learner is not None:
+        attempts = list(
+            Attempt.objects.filter(
+                learner=learner, finished_at__isnull=False, quiz__section__published=True
+            )
+            .select_related("quiz__section")
+            .order_by("-finished_at")
+        )
+    return TemplateResponse(
+        request, "quizzes/progress.html", {"progress": progress, "attempts": attempts}
     )

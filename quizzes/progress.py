@@ -1,0 +1,102 @@
+"""Where a learner stands: lessons read, quiz scores, completion, and what to do next.
+
+Every function here runs a fixed number of queries, whatever the size of the course.
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from quizzes.models import Attempt, LessonCompletion
+
+
+@dataclass
+class SectionProgress:
+    section: object
+    has_quiz: bool
+    read: bool = False
+    attempts: int = 0
+    best: int | None = None
+    latest: int | None = None
+    passed: bool = False
+
+    @property
+    def complete(self):
+        """Lesson read and, where the section has a quiz, the quiz passed."""
+        return self.read and (self.passed or not self.has_quiz)
+
+
+@dataclass
+class CourseProgress:
+    sections: list[SectionProgress] = field(default_factory=list)
+
+    @property
+    def completion(self):
+        """Percent of published sections complete."""
+        if not self.sections:
+            return 0
+        done = sum(1 for entry in self.sections if entry.complete)
+        return round(100 * done / len(self.sections))
+
+    def for_section(self, section):
+        return next((e for e in self.sections if e.section.pk == section.pk), None)
+
+
+def _has_quiz(section):
+    try:
+        return section.quiz is not None
+    except section.__class__.quiz.RelatedObjectDoesNotExist:
+        return False
+
+
+def course_progress(learner, sections):
+    """Progress over `sections` (fetched with select_related("quiz")): two queries."""
+    entries = {s.pk: SectionProgress(section=s, has_quiz=_has_quiz(s)) for s in sections}
+    if learner is not None:
+        read = LessonCompletion.objects.filter(learner=learner, section__in=entries)
+        for section_id in read.values_list("section_id", flat=True):
+            entries[section_id].read = True
+        finished = (
+            Attempt.objects.filter(
+                learner=learner, quiz__section__in=entries, finished_at__isnull=False
+            )
+            .order_by("finished_at")
+            .values_list("quiz__section_id", "score", "passed")
+        )
+        for section_id, score, passed in finished:
+            entry = entries[section_id]
+            entry.attempts += 1
+            entry.latest = score
+            entry.best = score if entry.best is None else max(entry.best, score)
+            entry.passed = entry.passed or bool(passed)
+    return CourseProgress(sections=list(entries.values()))
+
+
+def next_step(progress, last_section_id):
+    """Where Continue goes: the first unfinished lesson or quiz from the last section
+    visited onwards, wrapping round to the start; None when everything is done."""
+    entries = progress.sections
+    start = next((i for i, e in enumerate(entries) if e.section.pk == last_section_id), 0)
+    for entry in entries[start:] + entries[:start]:
+        if not entry.read:
+            return entry.section, "lesson"
+        if entry.has_quiz and not entry.passed:
+            return entry.section, "quiz"
+    return None
+
+
+def set_lesson_complete(*, learner, section, complete):
+    """Mark a lesson read or unread; doing it twice is the same as once."""
+    if not complete:
+        LessonCompletion.objects.filter(learner=learner, section=section).delete()
+        return
+    LessonCompletion.objects.get_or_create(
+        learner=learner, section=section, defaults={"completed_at": timezone.now()}
+    )
+
+
+def record_visit(learner, section):
+    """Remember the last section a known learner opened; writes only when it changes."""
+    if learner is not None and learner.last_section_id != section.pk:
+        type(learner).objects.filter(pk=learner.pk).update(last_section=section)
+        learner.last_section_id = section.pk
