@@ -8,7 +8,7 @@ from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
 from django.dispatch import receiver
 
-from quizzes.models import Attempt, LessonCompletion, Learner
+from quizzes.models import Attempt, Learner, LessonCompletion
 
 SESSION_KEY = "learner_id"
 
