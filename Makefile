@@ -53,7 +53,7 @@ format: $(VENV)/.installed
 	$(BIN)/ruff format .
 
 test: $(VENV)/.installed browser lint
-	$(PY) manage.py makemigrations --check --dry-run >/dev/null || { echo "Models changed without a migration: run makemigrations."; exit 1; }
+	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run >/dev/null || { echo "Models changed without a migration: run makemigrations."; exit 1; }
 	$(BIN)/pytest
 
 clean:
