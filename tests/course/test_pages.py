@@ -156,3 +156,11 @@ def test_page_queries_do_not_grow_with_the_course(
     with django_assert_max_num_queries(5):
         client.get(url)
     assert count_queries(client, url) == one
+
+
+def test_the_server_error_page_is_friendly_and_standalone(rf):
+    from django.views.defaults import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "Something went wrong" in response.content.decode()

@@ -196,3 +196,14 @@ def test_a_session_pointing_at_an_account_learner_is_not_used(client, small_cour
     session.save()
     mark_read(client, small_course)
     assert not LessonCompletion.objects.filter(learner=account_learner).exists()
+
+
+def test_a_learner_can_change_their_password(client, db):
+    sign_up(client)
+    new = "another-long-passphrase-77"
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+    )
+    assert response["Location"] == reverse("password_change_done")
+    assert get_user_model().objects.get(username="ada").check_password(new)

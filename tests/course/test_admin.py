@@ -1,0 +1,73 @@
+import pytest
+from django.urls import reverse
+
+from course.models import Section
+
+pytestmark = pytest.mark.django_db
+
+
+def test_sections_are_listed_with_number_title_published_and_update(admin_client, seed_course):
+    html = admin_client.get(reverse("admin:course_section_changelist")).content.decode()
+    for column in ["Number", "Title", "Published", "Updated at"]:
+        assert column in html
+    assert "Inference Patterns: Batch, Real-Time, and Embedded AI" in html
+
+
+def test_sections_can_be_searched(admin_client, seed_course):
+    url = reverse("admin:course_section_changelist")
+    assert "Inference Patterns: Batch" in admin_client.get(url, {"q": "Embedded"}).content.decode()
+    assert "0 sections" in admin_client.get(url, {"q": "zebra"}).content.decode()
+
+
+def test_the_change_page_previews_the_sanitized_lesson_and_links_to_the_site(
+    admin_client, seed_course
+):
+    html = admin_client.get(
+        reverse("admin:course_section_change", args=[seed_course.pk])
+    ).content.decode()
+    assert '<div class="lesson-body lesson-preview" hx-disable>' in html
+    assert '<h2 id="comparing-the-patterns">' in html
+    assert "View on site" in html
+    assert "Key takeaway" in html
+
+
+def section_form(section, **changes):
+    takeaways = list(section.takeaways.all())
+    data = {
+        "course": section.course_id,
+        "number": section.number,
+        "title": section.title,
+        "slug": section.slug,
+        "summary": section.summary,
+        "published": "on" if section.published else "",
+        "body": section.body,
+        "takeaways-TOTAL_FORMS": len(takeaways),
+        "takeaways-INITIAL_FORMS": len(takeaways),
+        "takeaways-MIN_NUM_FORMS": 1,
+        "takeaways-MAX_NUM_FORMS": 1000,
+    }
+    for index, takeaway in enumerate(takeaways):
+        data.update(
+            {
+                f"takeaways-{index}-id": takeaway.pk,
+                f"takeaways-{index}-section": section.pk,
+                f"takeaways-{index}-position": takeaway.position,
+                f"takeaways-{index}-text": takeaway.text,
+            }
+        )
+    data.update(changes)
+    return data
+
+
+def test_saving_in_the_admin_renders_and_sanitizes_the_body(admin_client, seed_course):
+    body = "## New part\n\n<img src=x onerror=alert(1)> [x](javascript:alert(1))\n"
+    response = admin_client.post(
+        reverse("admin:course_section_change", args=[seed_course.pk]),
+        section_form(seed_course, body=body),
+    )
+    assert response.status_code == 302
+    section = Section.objects.get(pk=seed_course.pk)
+    assert '<h2 id="new-part">New part</h2>' in section.body_html
+    assert "onerror" not in section.body_html.replace("&lt;img src=x onerror=alert(1)&gt;", "")
+    assert "javascript:" not in section.body_html
+    assert section.toc == [{"id": "new-part", "level": 2, "text": "New part"}]

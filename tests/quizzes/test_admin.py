@@ -1,0 +1,109 @@
+import pytest
+from django.urls import reverse
+
+from quizzes.models import Choice, Question
+
+pytestmark = pytest.mark.django_db
+
+
+def question_form(question, choices):
+    """The admin change form's POST data: the question as it is, with `choices`
+    given as (text, correct) pairs replacing the existing ones in order."""
+    existing = list(question.choices.order_by("position"))
+    data = {
+        "quiz": question.quiz_id,
+        "position": question.position,
+        "kind": question.kind,
+        "prompt": question.prompt,
+        "explanation": question.explanation,
+        "takeaway": question.takeaway_id,
+        "heading_id": question.heading_id,
+        "active": "on",
+        "choices-TOTAL_FORMS": len(choices),
+        "choices-INITIAL_FORMS": len(existing),
+        "choices-MIN_NUM_FORMS": 0,
+        "choices-MAX_NUM_FORMS": 1000,
+    }
+    for index, (text, correct) in enumerate(choices):
+        prefix = f"choices-{index}-"
+        if index < len(existing):
+            data[prefix + "id"] = existing[index].pk
+        data[prefix + "question"] = question.pk
+        data[prefix + "position"] = index + 1
+        data[prefix + "text"] = text
+        data[prefix + "feedback"] = f"Feedback {index}"
+        data[prefix + "active"] = "on"
+        if correct:
+            data[prefix + "correct"] = "on"
+    for index in range(len(choices), len(existing)):
+        prefix = f"choices-{index}-"
+        data.update(
+            {
+                prefix + "id": existing[index].pk,
+                prefix + "question": question.pk,
+                prefix + "position": index + 1,
+                prefix + "text": existing[index].text,
+                prefix + "feedback": "x",
+                prefix + "DELETE": "on",
+            }
+        )
+        data["choices-TOTAL_FORMS"] = len(existing)
+    return data
+
+
+def change_url(question):
+    return reverse("admin:quizzes_question_change", args=[question.pk])
+
+
+@pytest.fixture
+def question(small_course):
+    return small_course.quiz.questions.get(position=1)
+
+
+def test_the_admin_saves_a_valid_question_and_renders_its_markdown(admin_client, question):
+    data = question_form(question, [("Yes", True), ("No", False), ("Maybe", False)])
+    data["prompt"] = "Which *one*? <script>alert(1)</script>"
+    response = admin_client.post(change_url(question), data)
+    assert response.status_code == 302
+    question.refresh_from_db()
+    assert question.prompt_html == "Which <em>one</em>? &lt;script&gt;alert(1)&lt;/script&gt;"
+    assert list(question.choices.values_list("text", flat=True)) == ["Yes", "No", "Maybe"]
+
+
+@pytest.mark.parametrize(
+    ("choices", "message"),
+    [
+        ([("Only", True)], "A question needs at least two choices."),
+        ([("A", True), ("B", True), ("C", False)], "exactly one correct choice, not 2"),
+        ([("A", False), ("B", False), ("C", False)], "exactly one correct choice, not 0"),
+        ([("A", True), ("A", False), ("C", False)], "Two choices have the same text."),
+    ],
+    ids=["too-few", "two-correct", "none-correct", "duplicate"],
+)
+def test_the_admin_refuses_what_the_importer_refuses(admin_client, question, choices, message):
+    before = list(Choice.objects.values_list("pk", "text", "correct"))
+    response = admin_client.post(change_url(question), question_form(question, choices))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert list(Choice.objects.values_list("pk", "text", "correct")) == before
+
+
+def test_a_select_all_question_needs_one_correct_choice(admin_client, question):
+    data = question_form(question, [("A", False), ("B", False), ("C", False)])
+    data["kind"] = Question.MULTIPLE
+    response = admin_client.post(change_url(question), data)
+    assert "at least one correct choice" in response.content.decode()
+
+
+def test_the_heading_must_exist_in_the_lesson(admin_client, question):
+    data = question_form(question, [("A", True), ("B", False), ("C", False)])
+    data["heading_id"] = "nowhere"
+    response = admin_client.post(change_url(question), data)
+    assert "No heading with this id in the lesson" in response.content.decode()
+
+
+def test_quizzes_are_listed_with_their_questions(admin_client, small_course):
+    response = admin_client.get(reverse("admin:quizzes_quiz_change", args=[small_course.quiz.pk]))
+    html = response.content.decode()
+    for prompt in ["First?", "Second?", "Third?", "Fourth?"]:
+        assert prompt in html
