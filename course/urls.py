@@ -11,6 +11,7 @@ lesson_patterns = (
     [
         path("", views.outline, name="outline"),
         path("sections/<slug:slug>/", views.lesson, name="lesson"),
+        path("healthz/", views.health, name="health"),
     ],
     "course",
 )

@@ -1,5 +1,6 @@
 from itertools import groupby
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
@@ -75,3 +76,9 @@ def lesson(request, slug):
             "next_section": next_section,
         },
     )
+
+
+@require_GET
+def health(request):
+    """For load balancers and the benchmark's floor: the middleware stack and nothing else."""
+    return HttpResponse("ok", content_type="text/plain")

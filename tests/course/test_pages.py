@@ -164,3 +164,11 @@ def test_the_server_error_page_is_friendly_and_standalone(rf):
     response = server_error(rf.get("/"))
     assert response.status_code == 500
     assert "Something went wrong" in response.content.decode()
+
+
+def test_the_health_check_answers_ok_without_touching_the_database(
+    client, django_assert_num_queries
+):
+    with django_assert_num_queries(0):
+        response = client.get("/healthz/")
+    assert response.content == b"ok"
