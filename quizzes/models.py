@@ -249,3 +249,54 @@ class Response(models.Model):
     @property
     def is_locked(self):
         return self.answered_at is not None
+
+
+class ReviewItem(models.Model):
+    """A key takeaway in a learner's review queue, brought back after spaced intervals."""
+
+    learner = models.ForeignKey(Learner, on_delete=models.CASCADE, related_name="review_items")
+    takeaway = models.ForeignKey(KeyTakeaway, on_delete=models.CASCADE, related_name="review_items")
+    step = models.PositiveSmallIntegerField(
+        default=0, help_text="Index into the review intervals (1, 3, 7, 21 days)."
+    )
+    due_at = models.DateTimeField(
+        null=True, blank=True, help_text="Empty when nothing is scheduled."
+    )
+    retained = models.BooleanField(default=False)
+    ever_missed = models.BooleanField(default=False)
+    last_question = models.ForeignKey(
+        Question,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The question last missed or guessed; reviews pick another one.",
+    )
+    reviews = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "takeaway"], name="one_item_per_takeaway")
+        ]
+        indexes = [models.Index(fields=["learner", "due_at"])]
+
+    def __str__(self):
+        return f"{self.learner}: {self.takeaway}"
+
+
+class ReviewAnswer(models.Model):
+    """An answer given on the Review page; it never counts towards a quiz score."""
+
+    item = models.ForeignKey(ReviewItem, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    step = models.PositiveSmallIntegerField(help_text="The step the item was at.")
+    chosen = models.ManyToManyField(Choice, related_name="review_answers", blank=True)
+    correct = models.BooleanField()
+    confidence = models.CharField(max_length=8, choices=Response.CONFIDENCE, blank=True)
+    answered_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-answered_at"]
+
+    def __str__(self):
+        return f"{self.item} at step {self.step}"

@@ -10,30 +10,16 @@ import random
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from quizzes.models import Attempt, Question, Response
-
-
-class AnswerRefused(Exception):
-    """The answer cannot be taken; `code` says why and `status` is the HTTP status to send."""
-
-    def __init__(self, code, message, status=400):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.status = status
-
-
-ALREADY_ANSWERED = "This question is already answered; your answer is locked."
-ATTEMPT_FINISHED = "This attempt is finished. Start a new attempt to try again."
-NOTHING_CHOSEN = "Choose an answer before you press Check."
-ONE_ANSWER_ONLY = "This question takes one answer only."
-NOT_A_CHOICE = "That answer is not one of the choices of this question."
-UNANSWERED_QUESTIONS = "Answer every question before you finish."
-
-
-def is_right(*, correct_ids, chosen_ids):
-    """Right only when exactly the correct set is chosen (one for single questions)."""
-    return set(chosen_ids) == set(correct_ids) and bool(chosen_ids)
+from quizzes.answers import (
+    ALREADY_ANSWERED,
+    ATTEMPT_FINISHED,
+    UNANSWERED_QUESTIONS,
+    AnswerRefused,
+    is_right,
+    validate_choice_ids,
+)
+from quizzes.models import Attempt, Response
+from quizzes.review import record_quiz_answer
 
 
 def score_percent(correct_count, question_count):
@@ -80,21 +66,6 @@ def start_attempt(*, learner, quiz):
     return attempt
 
 
-def validate_choice_ids(*, question, raw_ids, allowed_ids):
-    """Turn submitted values into choice ids of this question, or refuse them."""
-    if not raw_ids:
-        raise AnswerRefused("nothing_chosen", NOTHING_CHOSEN, status=422)
-    try:
-        chosen = {int(value) for value in raw_ids}
-    except (TypeError, ValueError):
-        raise AnswerRefused("not_a_choice", NOT_A_CHOICE) from None
-    if not chosen <= set(allowed_ids):
-        raise AnswerRefused("not_a_choice", NOT_A_CHOICE)
-    if question.kind == Question.SINGLE and len(chosen) > 1:
-        raise AnswerRefused("one_answer_only", ONE_ANSWER_ONLY)
-    return chosen
-
-
 def answer(*, response, raw_choice_ids, confidence=""):
     """Lock the learner's answer to one question and score it, exactly once.
 
@@ -122,6 +93,9 @@ def answer(*, response, raw_choice_ids, confidence=""):
             raise AnswerRefused("already_answered", ALREADY_ANSWERED, status=409)
         Response.chosen.through.objects.bulk_create(
             Response.chosen.through(response_id=response.pk, choice_id=pk) for pk in chosen
+        )
+        record_quiz_answer(
+            learner=attempt.learner, question=response.question, right=right, confidence=confidence
         )
     response.answered_at, response.correct, response.confidence = now, right, confidence
     return chosen

@@ -1,14 +1,8 @@
 import pytest
 
+from quizzes.answers import AnswerRefused, is_right
 from quizzes.models import Attempt, Learner, Response
-from quizzes.scoring import (
-    AnswerRefused,
-    answer,
-    finish,
-    is_right,
-    score_percent,
-    start_attempt,
-)
+from quizzes.scoring import answer, finish, score_percent, start_attempt
 from tests.quizzes.conftest import choice_ids
 
 pytestmark = pytest.mark.django_db

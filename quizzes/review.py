@@ -1,0 +1,150 @@
+"""Spaced review: which key takeaways a learner should see again, and when.
+
+A miss, or a right answer marked as a guess, puts the takeaway in the learner's queue. It
+comes due after 1, 3, 7 and 21 days: each right and sure review moves it up a step, and a
+miss or a guess sends it back to the first. A takeaway is retained once answered right
+and sure at the 7-day step or later, or right and sure in the quiz without ever being
+missed. Reviews ask a different question on the same takeaway where one exists, and never
+change quiz scores. The clock is django.utils.timezone.now, so tests can move it.
+"""
+
+import random
+from datetime import datetime, time, timedelta
+
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from quizzes.answers import ALREADY_ANSWERED, AnswerRefused, is_right, validate_choice_ids
+from quizzes.models import Question, Response, ReviewAnswer, ReviewItem
+
+INTERVAL_DAYS = [1, 3, 7, 21]
+RETAINED_FROM_STEP = INTERVAL_DAYS.index(7)
+NOT_IN_REVIEW = "This takeaway is not due for review."
+WRONG_QUESTION = "That question does not belong to this review."
+
+
+def end_of_today():
+    now = timezone.localtime()
+    tomorrow = now.date() + timedelta(days=1)
+    return timezone.make_aware(datetime.combine(tomorrow, time.min), now.tzinfo)
+
+
+def _due_after(step):
+    return timezone.now() + timedelta(days=INTERVAL_DAYS[step])
+
+
+def record_quiz_answer(*, learner, question, right, confidence):
+    """Schedule the takeaway a quiz question tests, from how it was answered."""
+    sure = confidence == Response.SURE
+    item = ReviewItem.objects.filter(learner=learner, takeaway_id=question.takeaway_id).first()
+    if right and sure:
+        if item is None:
+            ReviewItem.objects.get_or_create(
+                learner=learner, takeaway_id=question.takeaway_id, defaults={"retained": True}
+            )
+        elif not item.ever_missed and not item.retained:
+            ReviewItem.objects.filter(pk=item.pk).update(retained=True)
+        return
+    ReviewItem.objects.update_or_create(
+        learner=learner,
+        takeaway_id=question.takeaway_id,
+        defaults={
+            "step": 0,
+            "due_at": _due_after(0),
+            "last_question": question,
+            "retained": bool(item and item.retained and right),
+            "ever_missed": bool(item and item.ever_missed) or not right,
+        },
+    )
+
+
+def due_items(learner):
+    """The learner's items due by the end of today, soonest first."""
+    if learner is None:
+        return ReviewItem.objects.none()
+    return (
+        ReviewItem.objects.filter(learner=learner, due_at__lte=end_of_today())
+        .select_related("takeaway__section")
+        .order_by("due_at", "pk")
+    )
+
+
+def question_for(item):
+    """A question on the item's takeaway other than the one last missed, where one exists;
+    it rotates with each review so the same question does not come back every time."""
+    questions = list(
+        Question.objects.filter(takeaway_id=item.takeaway_id, active=True)
+        .exclude(quiz__section__published=False)
+        .prefetch_related("choices")
+        .order_by("quiz_id", "position")
+    )
+    others = [q for q in questions if q.pk != item.last_question_id] or questions
+    return others[item.reviews % len(others)] if others else None
+
+
+def shuffled_choices(item, question):
+    """The question's choices in an order fixed for this review, so reloads agree."""
+    choices = [choice for choice in question.choices.all() if choice.active]
+    random.Random(f"{item.pk}-{item.reviews}").shuffle(choices)
+    return choices
+
+
+def answer_review(*, item, question, raw_choice_ids, confidence, version):
+    """Lock one review answer and reschedule the item, exactly once per version."""
+    if question.takeaway_id != item.takeaway_id or not question.active:
+        raise AnswerRefused("wrong_question", WRONG_QUESTION)
+    allowed = [choice.pk for choice in question.choices.all() if choice.active]
+    chosen = validate_choice_ids(question=question, raw_ids=raw_choice_ids, allowed_ids=allowed)
+    if confidence not in ("", Response.SURE, Response.GUESSING):
+        confidence = ""
+    correct_ids = [choice.pk for choice in question.choices.all() if choice.correct]
+    right = is_right(correct_ids=correct_ids, chosen_ids=chosen)
+    if right and confidence == Response.SURE:
+        step = item.step + 1
+        changes = {
+            "step": step,
+            "due_at": _due_after(step) if step < len(INTERVAL_DAYS) else None,
+            "retained": item.retained or item.step >= RETAINED_FROM_STEP,
+        }
+    else:
+        changes = {
+            "step": 0,
+            "due_at": _due_after(0),
+            "last_question": question,
+            "retained": item.retained and right,
+            "ever_missed": item.ever_missed or not right,
+        }
+    with transaction.atomic():
+        updated = ReviewItem.objects.filter(
+            pk=item.pk, reviews=version, due_at__lte=end_of_today()
+        ).update(reviews=F("reviews") + 1, **changes)
+        if not updated:
+            raise AnswerRefused("already_answered", ALREADY_ANSWERED, status=409)
+        answer = ReviewAnswer.objects.create(
+            item=item,
+            question=question,
+            step=item.step,
+            correct=right,
+            confidence=confidence,
+            answered_at=timezone.now(),
+        )
+        ReviewAnswer.chosen.through.objects.bulk_create(
+            ReviewAnswer.chosen.through(reviewanswer_id=answer.pk, choice_id=pk) for pk in chosen
+        )
+    return answer, chosen
+
+
+def retention_by_section(learner):
+    """{section id: (takeaways retained, reviews due today)} in one query."""
+    if learner is None:
+        return {}
+    rows = (
+        ReviewItem.objects.filter(learner=learner)
+        .values("takeaway__section_id")
+        .annotate(
+            retained=Count("pk", filter=Q(retained=True)),
+            due=Count("pk", filter=Q(due_at__lte=end_of_today())),
+        )
+    )
+    return {row["takeaway__section_id"]: (row["retained"], row["due"]) for row in rows}
