@@ -8,7 +8,7 @@ from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
 from django.dispatch import receiver
 
-from quizzes.models import Attempt, Learner, LessonCompletion
+from quizzes.models import Attempt, Learner, LessonCompletion, ReviewAnswer, ReviewItem
 
 SESSION_KEY = "learner_id"
 
@@ -50,9 +50,33 @@ def merge_learners(*, source, target):
             learner=target, finished_at=None, abandoned=False, quiz_id__in=open_in_source
         ).update(abandoned=True)
         Attempt.objects.filter(learner=source).update(learner=target)
+        _merge_review_items(source, target)
         if source.last_section_id:
             Learner.objects.filter(pk=target.pk).update(last_section_id=source.last_section_id)
         source.delete()
+
+
+def _merge_review_items(source, target):
+    """One item per takeaway: the one due soonest stays, keeping both histories."""
+    kept_by_target = {item.takeaway_id: item for item in target.review_items.all()}
+    for item in source.review_items.all():
+        other = kept_by_target.get(item.takeaway_id)
+        if other is None:
+            ReviewItem.objects.filter(pk=item.pk).update(learner=target)
+            continue
+        keep, drop = sorted([item, other], key=_due_first)
+        ReviewAnswer.objects.filter(item=drop).update(item=keep)
+        ReviewItem.objects.filter(pk=keep.pk).update(
+            learner=target,
+            retained=keep.retained or drop.retained,
+            ever_missed=keep.ever_missed or drop.ever_missed,
+            reviews=keep.reviews + drop.reviews,
+        )
+        drop.delete()
+
+
+def _due_first(item):
+    return (item.due_at is None, item.due_at or 0)
 
 
 @receiver(user_logged_in, dispatch_uid="move_session_progress_to_account")

@@ -5,9 +5,12 @@ Every function here runs a fixed number of queries, whatever the size of the cou
 
 from dataclasses import dataclass, field
 
+from django.db.models import Count
 from django.utils import timezone
 
+from course.models import KeyTakeaway
 from quizzes.models import Attempt, LessonCompletion
+from quizzes.review import retention_by_section
 
 
 @dataclass
@@ -19,6 +22,14 @@ class SectionProgress:
     best: int | None = None
     latest: int | None = None
     passed: bool = False
+    takeaways: int = 0
+    retained: int = 0
+    due: int = 0
+
+    @property
+    def retained_percent(self):
+        """Share of the section's key takeaways the learner has shown they remember."""
+        return round(100 * self.retained / self.takeaways) if self.takeaways else 0
 
     @property
     def complete(self):
@@ -38,8 +49,9 @@ class CourseProgress:
         done = sum(1 for entry in self.sections if entry.complete)
         return round(100 * done / len(self.sections))
 
-    def for_section(self, section):
-        return next((e for e in self.sections if e.section.pk == section.pk), None)
+    @property
+    def due(self):
+        return sum(entry.due for entry in self.sections)
 
 
 def _has_quiz(section):
@@ -50,8 +62,19 @@ def _has_quiz(section):
 
 
 def course_progress(learner, sections):
-    """Progress over `sections` (fetched with select_related("quiz")): two queries."""
+    """Progress over `sections` (fetched with select_related("quiz")): four queries."""
     entries = {s.pk: SectionProgress(section=s, has_quiz=_has_quiz(s)) for s in sections}
+    takeaway_counts = (
+        KeyTakeaway.objects.filter(section__in=entries)
+        .values("section_id")
+        .annotate(count=Count("pk"))
+        .values_list("section_id", "count")
+    )
+    for section_id, count in takeaway_counts:
+        entries[section_id].takeaways = count
+    for section_id, (retained, due) in retention_by_section(learner).items():
+        if section_id in entries:
+            entries[section_id].retained, entries[section_id].due = retained, due
     if learner is not None:
         read = LessonCompletion.objects.filter(learner=learner, section__in=entries)
         for section_id in read.values_list("section_id", flat=True):

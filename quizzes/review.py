@@ -84,9 +84,10 @@ def question_for(item):
 
 
 def shuffled_choices(item, question):
-    """The question's choices in an order fixed for this review, so reloads agree."""
+    """The question's choices in an order fixed for this learner's item and question,
+    so the form, its reloads and the result agree."""
     choices = [choice for choice in question.choices.all() if choice.active]
-    random.Random(f"{item.pk}-{item.reviews}").shuffle(choices)
+    random.Random(f"{item.pk}-{question.pk}").shuffle(choices)
     return choices
 
 

@@ -10,9 +10,11 @@ from quizzes import scoring
 from quizzes.answers import AnswerRefused
 from quizzes.cards import ordered_choices, question_card
 from quizzes.learners import current_learner
-from quizzes.models import Attempt, Quiz
+from quizzes.models import Attempt, Question, Quiz, Response, ReviewAnswer
 from quizzes.progress import course_progress, set_lesson_complete
+from quizzes.review import answer_review, due_items, question_for, shuffled_choices
 
+WRONG_REVIEW = "That review answer is not one this page asked for. Reload the Review page."
 # Fragments htmx swaps in place of the question card.
 CARD_REFUSALS = {"nothing_chosen", "already_answered"}
 
@@ -211,10 +213,18 @@ def results(request, attempt_id):
                 "lesson_url": f"{section_url}#{question.heading_id}",
             }
         )
+    sure = [response for response in responses if response.confidence == Response.SURE]
     return TemplateResponse(
         request,
         "quizzes/results.html",
-        {"attempt": attempt, "quiz": attempt.quiz, "section": attempt.quiz.section, "rows": rows},
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "section": attempt.quiz.section,
+            "rows": rows,
+            "sure_total": len(sure),
+            "sure_right": sum(1 for response in sure if response.correct),
+        },
     )
 
 
@@ -260,4 +270,111 @@ def my_progress(request):
         )
     return TemplateResponse(
         request, "quizzes/progress.html", {"progress": progress, "attempts": attempts}
+    )
+
+
+def _review_card(
+    request, item, question, *, due_count, answer=None, chosen_ids=(), error="", status=200
+):
+    """The Review page's card: the same check-and-explain card as the quiz."""
+    context = question_card(
+        question,
+        shuffled_choices(item, question),
+        section=item.takeaway.section,
+        locked=answer is not None,
+        chosen_ids=chosen_ids,
+        correct=answer.correct if answer else None,
+        confidence=answer.confidence if answer else "",
+        error=error,
+    )
+    context.update(
+        {
+            "item": item,
+            "due_count": due_count,
+            "progress_text": f"Review from {item.takeaway.section.number} "
+            f"{item.takeaway.section.title}",
+            "question_url": reverse("quizzes:review_answer", args=[item.pk]),
+            "hidden_fields": [("question", question.pk), ("version", item.reviews)],
+        }
+    )
+    if answer is not None:
+        context["next_url"] = reverse("quizzes:review")
+        context["next_label"] = "Next review"
+    template = "quizzes/review.html"
+    if _wants_fragment(request):
+        template += "#question-card"
+    return TemplateResponse(request, template, context, status=status)
+
+
+@never_cache
+@require_GET
+def review(request):
+    due = due_items(current_learner(request))
+    item = due.first()
+    question = question_for(item) if item else None
+    if question is None:
+        template = "quizzes/review.html"
+        if _wants_fragment(request):
+            template += "#question-card"
+        return TemplateResponse(request, template, {"item": None, "due_count": 0})
+    return _review_card(request, item, question, due_count=due.count())
+
+
+@never_cache
+@require_POST
+def review_answer(request, item_id):
+    item = get_object_or_404(due_items(current_learner(request)), pk=item_id)
+    try:
+        question = Question.objects.prefetch_related("choices").get(
+            pk=int(request.POST.get("question", "")), quiz__section__published=True
+        )
+        version = int(request.POST.get("version", ""))
+    except (ValueError, Question.DoesNotExist):
+        return _refused(request, None, None, AnswerRefused("bad_review", WRONG_REVIEW))
+    try:
+        answer, chosen_ids = answer_review(
+            item=item,
+            question=question,
+            raw_choice_ids=request.POST.getlist("choice"),
+            confidence=request.POST.get("confidence", ""),
+            version=version,
+        )
+    except AnswerRefused as refusal:
+        if refusal.code == "nothing_chosen":
+            return _review_card(
+                request,
+                item,
+                question,
+                due_count=None,
+                error=refusal.message,
+                status=refusal.status,
+            )
+        return _refused(request, None, None, refusal)
+    if not _wants_fragment(request):
+        return redirect("quizzes:review_result", answer.pk)
+    return _review_card(
+        request, item, question, due_count=None, answer=answer, chosen_ids=chosen_ids
+    )
+
+
+@never_cache
+@require_GET
+def review_result(request, answer_id):
+    learner = current_learner(request)
+    if learner is None:
+        raise Http404
+    answer = get_object_or_404(
+        ReviewAnswer.objects.select_related("item__takeaway__section").prefetch_related(
+            "chosen", "question__choices"
+        ),
+        pk=answer_id,
+        item__learner=learner,
+    )
+    return _review_card(
+        request,
+        answer.item,
+        answer.question,
+        due_count=None,
+        answer=answer,
+        chosen_ids={choice.pk for choice in answer.chosen.all()},
     )

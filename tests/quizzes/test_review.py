@@ -1,0 +1,384 @@
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from quizzes.models import Attempt, Learner, ReviewAnswer, ReviewItem
+from quizzes.review import answer_review, question_for
+from quizzes.scoring import answer, finish, start_attempt
+from tests.builders import question_toml
+from tests.quizzes.conftest import HTMX, choice_ids
+
+pytestmark = pytest.mark.django_db
+
+START = timezone.datetime(2026, 3, 2, 9, 0, tzinfo=timezone.UTC)
+
+# Takeaway 1 is tested by three questions, takeaway 2 by two.
+QUESTIONS = [
+    question_toml(prompt="T1 first?", takeaway=1),
+    question_toml(prompt="T1 second?", takeaway=1, correct=(2,)),
+    question_toml(prompt="T1 third?", takeaway=1, correct=(3,)),
+    question_toml(prompt="T2 first?", takeaway=2),
+    question_toml(prompt="T2 second?", takeaway=2, correct=(2,)),
+]
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(START, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def section(course_of, clock):
+    (section,) = course_of(1, questions=QUESTIONS)
+    return section
+
+
+@pytest.fixture
+def learner(db):
+    return Learner.objects.create()
+
+
+def answer_quiz(learner, section, outcomes):
+    """outcomes: {position: (right, confidence)}; other questions right and sure."""
+    attempt = start_attempt(learner=learner, quiz=section.quiz)
+    for position in range(1, attempt.question_count + 1):
+        right, confidence = outcomes.get(position, (True, "sure"))
+        response = attempt.responses.select_related("question").get(position=position)
+        answer(
+            response=response,
+            raw_choice_ids=choice_ids(attempt, position, correct=right)[:1],
+            confidence=confidence,
+        )
+    return finish(attempt=attempt)
+
+
+def review_once(item, *, right, confidence="sure"):
+    item.refresh_from_db()
+    question = question_for(item)
+    correct = list(question.choices.filter(correct=right).values_list("pk", flat=True))
+    return answer_review(
+        item=item,
+        question=question,
+        raw_choice_ids=correct[:1],
+        confidence=confidence,
+        version=item.reviews,
+    )
+
+
+def item_for(learner, position):
+    return ReviewItem.objects.get(learner=learner, takeaway__position=position)
+
+
+# The schedule
+
+
+def test_a_missed_quiz_question_puts_its_takeaway_in_the_queue_for_tomorrow(section, learner):
+    answer_quiz(learner, section, {2: (False, "sure")})
+    item = item_for(learner, 1)
+    assert (item.step, item.due_at) == (0, START + timedelta(days=1))
+    assert item.last_question.prompt == "T1 second?"
+
+
+def test_a_right_guess_also_goes_in_the_queue(section, learner):
+    answer_quiz(learner, section, {4: (True, "guessing")})
+    assert item_for(learner, 2).due_at == START + timedelta(days=1)
+
+
+def test_right_and_sure_answers_schedule_nothing(section, learner):
+    answer_quiz(learner, section, {})
+    assert not ReviewItem.objects.filter(due_at__isnull=False).exists()
+
+
+def test_each_right_and_sure_review_moves_up_a_step(section, learner, clock):
+    answer_quiz(learner, section, {1: (False, "")})
+    item = item_for(learner, 1)
+    expected = [(1, 3), (2, 7), (3, 21)]
+    for step, days in expected:
+        clock.move_to(item.due_at)
+        review_once(item, right=True)
+        item.refresh_from_db()
+        assert item.step == step
+        assert item.due_at == timezone.now() + timedelta(days=days)
+    clock.move_to(item.due_at)
+    review_once(item, right=True)
+    item.refresh_from_db()
+    assert (item.step, item.due_at) == (4, None)
+
+
+def test_a_miss_sends_the_takeaway_back_to_the_first_step(section, learner, clock):
+    answer_quiz(learner, section, {1: (False, "")})
+    item = item_for(learner, 1)
+    for _ in range(2):
+        clock.move_to(item.due_at)
+        review_once(item, right=True)
+        item.refresh_from_db()
+    clock.move_to(item.due_at)
+    review_once(item, right=False)
+    item.refresh_from_db()
+    assert (item.step, item.due_at) == (0, timezone.now() + timedelta(days=1))
+
+
+def test_a_right_guess_counts_as_a_miss_for_scheduling(section, learner, clock):
+    answer_quiz(learner, section, {1: (False, "")})
+    item = item_for(learner, 1)
+    clock.move_to(item.due_at)
+    review_once(item, right=True)
+    item.refresh_from_db()
+    clock.move_to(item.due_at)
+    review_once(item, right=True, confidence="guessing")
+    item.refresh_from_db()
+    assert (item.step, item.due_at) == (0, timezone.now() + timedelta(days=1))
+
+
+def test_an_item_not_yet_due_cannot_be_reviewed(section, learner, clock):
+    answer_quiz(learner, section, {1: (False, "")})
+    item = item_for(learner, 1)
+    clock.move_to(item.due_at)
+    review_once(item, right=True)
+    from quizzes.answers import AnswerRefused
+
+    with pytest.raises(AnswerRefused):
+        review_once(item, right=True)
+
+
+def test_reviews_never_change_quiz_scores(section, learner, clock):
+    attempt = answer_quiz(learner, section, {1: (False, "")})
+    item = item_for(learner, 1)
+    clock.move_to(item.due_at)
+    review_once(item, right=True)
+    assert Attempt.objects.get(pk=attempt.pk).score == attempt.score == 80
+
+
+# A different question on the same takeaway
+
+
+def test_the_review_asks_a_question_other_than_the_one_last_missed(section, learner, clock):
+    answer_quiz(learner, section, {2: (False, "sure")})
+    item = item_for(learner, 1)
+    asked = set()
+    for _ in range(4):
+        item.refresh_from_db()
+        question = question_for(item)
+        assert question.pk != item.last_question_id
+        assert question.takeaway_id == item.takeaway_id
+        asked.add(question.prompt)
+        clock.move_to(item.due_at)
+        review_once(item, right=True)
+    assert asked == {"T1 first?", "T1 third?"}
+
+
+def test_with_a_single_question_on_the_takeaway_it_is_asked_again(course_of, learner, clock):
+    (section,) = course_of(1, questions=[question_toml(takeaway=1), question_toml(takeaway=2)])
+    answer_quiz(learner, section, {1: (False, "")})
+    item = item_for(learner, 1)
+    assert question_for(item).pk == item.last_question_id
+
+
+# Retained
+
+
+def test_right_and_sure_in_the_quiz_without_a_miss_is_retained(section, learner):
+    answer_quiz(learner, section, {4: (False, "sure")})
+    assert item_for(learner, 1).retained
+    assert not item_for(learner, 2).retained
+
+
+def test_a_missed_takeaway_is_retained_only_after_the_seven_day_step(section, learner, clock):
+    answer_quiz(learner, section, {1: (False, "")})
+    item = item_for(learner, 1)
+    retained_after_each_review = []
+    for _ in range(3):
+        clock.move_to(item.due_at)
+        review_once(item, right=True)
+        item.refresh_from_db()
+        retained_after_each_review.append(item.retained)
+    assert retained_after_each_review == [False, False, True]
+
+
+def test_outline_and_my_progress_show_retained_share_and_reviews_due(client, section, clock):
+    client.post(reverse("quizzes:start", args=[section.slug]))
+    attempt = Attempt.objects.get()
+    for position in range(1, 6):
+        right = position != 4
+        client.post(
+            reverse("quizzes:question", args=[attempt.pk, position]),
+            {"choice": choice_ids(attempt, position, correct=right)[:1], "confidence": "sure"},
+        )
+    html = client.get("/").content.decode()
+    assert "Retained 50%" in html
+    assert "Review" not in html.split("Course completion")[1].split("</section>")[0]
+    clock.move_to(START + timedelta(days=1))
+    html = client.get("/").content.decode()
+    assert f'href="{reverse("quizzes:review")}">Review 1 due</a>' in html
+    progress = client.get(reverse("quizzes:progress")).content.decode()
+    assert "<td>50%</td>" in progress
+    assert "Review 1 due today" in progress
+
+
+# The Review page
+
+
+def miss_first_question(client, section):
+    client.post(reverse("quizzes:start", args=[section.slug]))
+    attempt = Attempt.objects.get()
+    client.post(
+        reverse("quizzes:question", args=[attempt.pk, 1]),
+        {"choice": choice_ids(attempt, 1, correct=False)[:1]},
+    )
+    return attempt
+
+
+def test_the_review_page_has_nothing_before_anything_is_due(client, section):
+    miss_first_question(client, section)
+    assert "Nothing to review right now" in client.get(reverse("quizzes:review")).content.decode()
+
+
+def test_the_review_page_asks_a_due_takeaway_and_explains_the_answer(client, section, clock):
+    miss_first_question(client, section)
+    clock.move_to(START + timedelta(days=1))
+    page = client.get(reverse("quizzes:review")).content.decode()
+    assert "1 review due today" in page
+    assert "T1 second?" in page
+    item = ReviewItem.objects.get()
+    question = question_for(item)
+    right = question.choices.get(correct=True).pk
+    response = client.post(
+        reverse("quizzes:review_answer", args=[item.pk]),
+        {"question": question.pk, "version": item.reviews, "choice": [right], "confidence": "sure"},
+        **HTMX,
+    )
+    html = response.content.decode()
+    assert "Right." in html
+    assert "Because the lesson says so." in html
+    assert ReviewItem.objects.get().step == 1
+    assert "Nothing to review right now" in client.get(reverse("quizzes:review")).content.decode()
+
+
+def test_a_review_answer_without_javascript_redirects_to_its_result(client, section, clock):
+    miss_first_question(client, section)
+    clock.move_to(START + timedelta(days=1))
+    item = ReviewItem.objects.get()
+    question = question_for(item)
+    response = client.post(
+        reverse("quizzes:review_answer", args=[item.pk]),
+        {"question": question.pk, "version": 0, "choice": [question.choices.first().pk]},
+    )
+    answer_id = ReviewAnswer.objects.get().pk
+    assert response["Location"] == reverse("quizzes:review_result", args=[answer_id])
+    assert "Next review" in client.get(response["Location"]).content.decode()
+
+
+def test_a_double_review_post_is_stored_once(client, section, clock):
+    miss_first_question(client, section)
+    clock.move_to(START + timedelta(days=1))
+    item = ReviewItem.objects.get()
+    question = question_for(item)
+    data = {"question": question.pk, "version": 0, "choice": [question.choices.first().pk]}
+    client.post(reverse("quizzes:review_answer", args=[item.pk]), data)
+    again = client.post(reverse("quizzes:review_answer", args=[item.pk]), data)
+    assert again.status_code in (404, 409)
+    assert ReviewAnswer.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"question": "x", "version": 0},
+        {"question": 999999, "version": 0},
+        {"version": 0},
+        {"question": "QUESTION", "version": "v"},
+    ],
+    ids=["non-numeric-question", "unknown-question", "no-question", "bad-version"],
+)
+def test_bad_review_input_is_refused_and_writes_nothing(client, section, clock, data):
+    miss_first_question(client, section)
+    clock.move_to(START + timedelta(days=1))
+    item = ReviewItem.objects.get()
+    if data.get("question") == "QUESTION":
+        data["question"] = question_for(item).pk
+    response = client.post(reverse("quizzes:review_answer", args=[item.pk]), data)
+    assert response.status_code == 400
+    assert not ReviewAnswer.objects.exists()
+
+
+def test_a_question_on_another_takeaway_is_refused(client, section, clock):
+    miss_first_question(client, section)
+    clock.move_to(START + timedelta(days=1))
+    item = ReviewItem.objects.get()
+    other = section.quiz.questions.get(position=4)
+    response = client.post(
+        reverse("quizzes:review_answer", args=[item.pk]),
+        {"question": other.pk, "version": 0, "choice": [other.choices.first().pk]},
+    )
+    assert response.status_code == 400
+    assert not ReviewAnswer.objects.exists()
+
+
+def test_someone_elses_review_item_is_404(client, section, clock):
+    miss_first_question(client, section)
+    clock.move_to(START + timedelta(days=1))
+    item = ReviewItem.objects.get()
+    question = question_for(item)
+    stranger = Client()
+    response = stranger.post(
+        reverse("quizzes:review_answer", args=[item.pk]),
+        {"question": question.pk, "version": 0, "choice": [question.choices.first().pk]},
+    )
+    assert response.status_code == 404
+    assert not ReviewAnswer.objects.exists()
+
+
+def test_the_anonymous_queue_moves_to_the_account_on_sign_up(client, section):
+    miss_first_question(client, section)
+    password = "a-long-unusual-passphrase-42"
+    client.post(
+        reverse("signup"), {"username": "ada", "password1": password, "password2": password}
+    )
+    item = ReviewItem.objects.get()
+    assert item.learner.user == get_user_model().objects.get(username="ada")
+
+
+def test_overlapping_queues_keep_one_item_per_takeaway(client, section, clock):
+    password = "a-long-unusual-passphrase-42"
+    get_user_model().objects.create_user("ada", password=password)
+    account = Client()
+    account.post(reverse("login"), {"username": "ada", "password": password})
+    miss_first_question(account, section)
+    clock.move_to(START + timedelta(hours=2))
+    client.post(reverse("quizzes:start", args=[section.slug]))
+    attempt = Attempt.objects.exclude(learner__user__username="ada").get()
+    client.post(
+        reverse("quizzes:question", args=[attempt.pk, 1]),
+        {"choice": choice_ids(attempt, 1, correct=False)[:1]},
+    )
+    client.post(reverse("login"), {"username": "ada", "password": password})
+    item = ReviewItem.objects.get()
+    assert item.learner.user.username == "ada"
+    assert item.due_at == START + timedelta(days=1)
+
+
+@pytest.mark.parametrize("due", [1, 4])
+def test_the_review_page_query_budget_is_flat(
+    client, course_of, clock, due, django_assert_max_num_queries
+):
+    sections = course_of(2, questions=QUESTIONS)
+    for section in sections[:2]:
+        client.post(reverse("quizzes:start", args=[section.slug]))
+    for attempt in Attempt.objects.all():
+        for position in (1, 4):
+            if ReviewItem.objects.count() >= due:
+                break
+            client.post(
+                reverse("quizzes:question", args=[attempt.pk, position]),
+                {"choice": choice_ids(attempt, position, correct=False)[:1]},
+            )
+    assert ReviewItem.objects.count() == due
+    clock.move_to(START + timedelta(days=1))
+    with django_assert_max_num_queries(8):
+        client.get(reverse("quizzes:review"))
