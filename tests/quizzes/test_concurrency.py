@@ -1,0 +1,227 @@
+"""The real site under gunicorn with two workers, on the suite's own database engine:
+a whole class at once, killed workers and racing submissions lose and double nothing."""
+
+import os
+import signal
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from tests.site_server import Browser, choice_values, collect_static, start_site, stop_site
+
+LEARNERS = 50
+LESSON = "/sections/inference-patterns/"
+QUIZ_START = "/sections/inference-patterns/quiz/start/"
+
+CONSISTENCY = """
+from quizzes.models import Attempt, LessonCompletion, Response
+from quizzes.answers import is_right
+rows = []
+attempts = Attempt.objects.prefetch_related("responses__chosen", "responses__question__choices")
+for attempt in attempts:
+    responses = list(attempt.responses.all())
+    recomputed = [
+        is_right(correct_ids=[c.pk for c in r.question.choices.all() if c.correct],
+                 chosen_ids={c.pk for c in r.chosen.all()})
+        for r in responses
+    ]
+    rows.append({
+        "id": attempt.pk,
+        "finished": attempt.finished_at is not None,
+        "responses": len(responses),
+        "question_count": attempt.question_count,
+        "answered": sum(1 for r in responses if r.answered_at is not None),
+        "answered_without_choice": sum(
+            1 for r in responses if r.answered_at is not None and not r.chosen.all()),
+        "choice_without_answer": sum(
+            1 for r in responses if r.answered_at is None and r.chosen.all()),
+        "scored_wrongly": sum(
+            1 for r, right in zip(responses, recomputed)
+            if r.answered_at is not None and r.correct != right),
+        "right": sum(recomputed),
+        "score": attempt.score,
+        "correct_count": attempt.correct_count,
+        "answered_positions": [r.position for r in responses if r.answered_at is not None],
+    })
+result = {"attempts": rows, "completions": LessonCompletion.objects.count()}
+"""
+
+
+@pytest.fixture(scope="module")
+def static_root(tmp_path_factory):
+    root = tmp_path_factory.mktemp("collected")
+    collect_static(root)
+    return root
+
+
+@pytest.fixture
+def site(tmp_path, static_root):
+    server, drop = start_site(tmp_path, static_root)
+    yield server
+    stop_site(server, drop)
+
+
+def begin_quiz(browser):
+    """Open the lesson (for the CSRF cookie) and start the quiz; returns the attempt path."""
+    assert browser.get(LESSON).status == 200
+    started = browser.post(QUIZ_START, {})
+    assert started.status == 302, started.status
+    attempt_path = started.headers["location"]
+    first = browser.get(attempt_path)
+    assert first.status == 302
+    return attempt_path, first.headers["location"]
+
+
+def whole_learner(base_url):
+    """One learner: mark the lesson read, take the whole quiz, finish. Returns statuses."""
+    browser = Browser(base_url)
+    statuses = []
+    attempt_path, _first_question = begin_quiz(browser)
+    statuses.append(browser.post(f"{LESSON.rstrip('/')}/complete/", {"complete": "1"}).status)
+    position = 1
+    while True:
+        path = f"{attempt_path}questions/{position}/"
+        page = browser.get(path)
+        statuses.append(page.status)
+        if page.status != 200:
+            break
+        choices = choice_values(page.body)
+        if not choices:
+            break
+        statuses.append(browser.post(path, {"choice": choices[0]}, htmx=True).status)
+        if "See your results" in browser.get(path).body:
+            break
+        position += 1
+    finish = browser.post(f"{attempt_path}finish/", {})
+    statuses.append(finish.status)
+    statuses.append(browser.get(finish.headers.get("location", "/")).status)
+    return statuses
+
+
+def assert_consistent(site):
+    report = site.query(CONSISTENCY)
+    for attempt in report["attempts"]:
+        assert attempt["responses"] == attempt["question_count"]
+        assert attempt["answered_without_choice"] == 0
+        assert attempt["choice_without_answer"] == 0
+        assert attempt["scored_wrongly"] == 0
+        if attempt["finished"]:
+            assert attempt["answered"] == attempt["question_count"]
+            assert attempt["correct_count"] == attempt["right"]
+    return report
+
+
+def test_a_whole_class_takes_the_quiz_at_once(site):
+    with ThreadPoolExecutor(max_workers=LEARNERS) as pool:
+        results = list(pool.map(whole_learner, [site.url] * LEARNERS))
+    statuses = [status for learner in results for status in learner]
+    assert not [s for s in statuses if s >= 500]
+    assert set(statuses) <= {200, 302}
+    log = site.log_text()
+    assert "database is locked" not in log
+    assert "Traceback" not in log
+    report = assert_consistent(site)
+    finished = [a for a in report["attempts"] if a["finished"]]
+    assert len(report["attempts"]) == len(finished) == LEARNERS
+    assert all(a["answered"] == a["question_count"] for a in finished)
+    assert report["completions"] == LEARNERS
+
+
+def test_a_killed_worker_loses_no_acknowledged_answer(site):
+    acknowledged = []
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def answer_until_stopped(_):
+        browser = Browser(site.url)
+        attempt_path, _first = begin_quiz(browser)
+        attempt_id = int(attempt_path.rstrip("/").rsplit("/", 1)[1])
+        position = 1
+        while not stop.is_set():
+            path = f"{attempt_path}questions/{position}/"
+            try:
+                page = browser.get(path)
+                choices = choice_values(page.body)
+                if not choices:
+                    break
+                reply = browser.post(path, {"choice": choices[0]}, htmx=True)
+            except OSError:
+                continue  # the worker died under this request: not acknowledged
+            if reply.status == 200 and "verdict" in reply.body:
+                with lock:
+                    acknowledged.append((attempt_id, position))
+                position += 1
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        running = [pool.submit(answer_until_stopped, n) for n in range(10)]
+        time.sleep(1.5)
+        for pid in site.worker_pids()[:1]:
+            os.kill(pid, signal.SIGKILL)
+        time.sleep(2)
+        stop.set()
+        for future in running:
+            future.result()
+    assert acknowledged
+    report = assert_consistent(site)
+    stored = {
+        (attempt["id"], position)
+        for attempt in report["attempts"]
+        for position in attempt["answered_positions"]
+    }
+    assert set(acknowledged) <= stored
+
+
+def race(count, action):
+    barrier = threading.Barrier(count)
+
+    def run(_):
+        barrier.wait()
+        return action()
+
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        return list(pool.map(run, range(count)))
+
+
+def test_four_simultaneous_submissions_of_one_answer_store_one(site):
+    browser = Browser(site.url)
+    _attempt, question_path = begin_quiz(browser)
+    choice = choice_values(browser.get(question_path).body)[0]
+    statuses = sorted(
+        reply.status
+        for reply in race(4, lambda: browser.post(question_path, {"choice": choice}, htmx=True))
+    )
+    assert statuses == [200, 409, 409, 409]
+    report = site.query(CONSISTENCY)
+    (attempt,) = report["attempts"]
+    assert attempt["answered"] == 1
+    assert attempt["answered_without_choice"] == 0
+
+
+def test_four_simultaneous_finishes_score_once(site):
+    browser = Browser(site.url)
+    attempt_path, _first = begin_quiz(browser)
+    position = 1
+    while True:
+        path = f"{attempt_path}questions/{position}/"
+        choices = choice_values(browser.get(path).body)
+        browser.post(path, {"choice": choices[0]}, htmx=True)
+        if "See your results" in browser.get(path).body:
+            break
+        position += 1
+    replies = race(4, lambda: browser.post(f"{attempt_path}finish/", {}))
+    assert {reply.status for reply in replies} == {302}
+    report = assert_consistent(site)
+    (attempt,) = report["attempts"]
+    assert attempt["finished"]
+
+
+def test_two_tabs_starting_the_same_quiz_get_one_attempt(site):
+    browser = Browser(site.url)
+    assert browser.get(LESSON).status == 200
+    browser.post(f"{LESSON.rstrip('/')}/complete/", {"complete": "1"})
+    replies = race(4, lambda: browser.post(QUIZ_START, {}))
+    assert {reply.status for reply in replies} == {302}
+    assert len({reply.headers["location"] for reply in replies}) == 1
+    assert len(site.query(CONSISTENCY)["attempts"]) == 1

@@ -1,0 +1,198 @@
+"""The real site under gunicorn, on its own database, for tests that need real processes.
+
+Its database is a fresh SQLite file, or, when the suite itself runs on PostgreSQL, a fresh
+PostgreSQL database on the same server: either way the same engine the suite runs on.
+"""
+
+import http.client
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit
+
+from django.conf import settings
+
+SECRET = "test-only-secret-key-for-the-gunicorn-tests-0123456789abcdef"
+
+
+def _free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _base_env(database_url, static_root):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
+    env.update(
+        {
+            "DATABASE_URL": database_url,
+            "DJANGO_SECRET_KEY": SECRET,
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DJANGO_STATIC_ROOT": str(static_root),
+        }
+    )
+    return env
+
+
+def manage(env, *args):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        env=env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+
+@dataclass
+class SiteServer:
+    url: str
+    env: dict
+    log: Path
+    process: subprocess.Popen
+
+    def query(self, code):
+        """Run ORM code in a separate process against the server's database; the code
+        sets `result`, which comes back through JSON."""
+        script = f"import json\nresult = None\n{code}\nprint('RESULT=' + json.dumps(result))"
+        output = manage(self.env, "shell", "-c", script).stdout
+        return json.loads(output.rsplit("RESULT=", 1)[1])
+
+    def worker_pids(self):
+        found = subprocess.run(
+            ["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True, check=False
+        )
+        return [int(pid) for pid in found.stdout.split()]
+
+    def log_text(self):
+        return self.log.read_text(errors="replace")
+
+
+def start_site(tmp_path, static_root, *, workers=2):
+    database_url, drop = _fresh_database(tmp_path)
+    env = _base_env(database_url, static_root)
+    manage(env, "migrate", "--no-input", "-v0")
+    manage(env, "import_content")
+    port = _free_port()
+    log = tmp_path / "gunicorn.log"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "course.wsgi", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers), "--access-logfile", "-", "--error-logfile", "-",
+         "--graceful-timeout", "5", "--timeout", "60"],
+        env=env,
+        cwd=settings.BASE_DIR,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )  # fmt: skip
+    server = SiteServer(f"http://127.0.0.1:{port}", env, log, process)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if Browser(server.url).get("/healthz/").status == 200:
+                break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                stop_site(server, drop)
+                raise RuntimeError(f"gunicorn did not start:\n{server.log_text()}") from None
+            time.sleep(0.2)
+    return server, drop
+
+
+def stop_site(server, drop):
+    try:
+        os.killpg(server.process.pid, signal.SIGTERM)
+        server.process.wait(timeout=15)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        os.killpg(server.process.pid, signal.SIGKILL)
+    drop()
+
+
+def collect_static(static_root):
+    env = _base_env("sqlite:///:memory:", static_root)
+    manage(env, "collectstatic", "--no-input", "-v0")
+
+
+def _fresh_database(tmp_path):
+    default = settings.DATABASES["default"]
+    if default["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{tmp_path / 'site.sqlite3'}", lambda: None
+    import psycopg
+
+    name = f"course_site_{uuid.uuid4().hex[:12]}"
+    params = {"host": default["HOST"] or None, "port": default["PORT"] or None,
+              "user": default["USER"], "password": default["PASSWORD"], "dbname": "postgres",
+              "autocommit": True}  # fmt: skip
+    with psycopg.connect(**params) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+
+    def drop():
+        with psycopg.connect(**params) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    user = f"{default['USER']}:{default['PASSWORD']}@" if default["USER"] else ""
+    host = f"{default['HOST'] or 'localhost'}:{default['PORT'] or 5432}"
+    return f"postgres://{user}{host}/{name}", drop
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: dict
+    body: str
+
+
+@dataclass
+class Browser:
+    """A learner's browser without JavaScript: cookies, CSRF token, one connection."""
+
+    base_url: str
+    cookies: dict = field(default_factory=dict)
+
+    def _request(self, method, path, data=None, headers=None):
+        parts = urlsplit(self.base_url)
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+        all_headers = {"Host": f"{parts.hostname}:{parts.port}", **(headers or {})}
+        if self.cookies:
+            all_headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        body = None
+        if data is not None:
+            body = urlencode(data, doseq=True)
+            all_headers["Content-Type"] = "application/x-www-form-urlencoded"
+            all_headers["Origin"] = self.base_url
+            all_headers["Referer"] = self.base_url + path
+        try:
+            connection.request(method, path, body=body, headers=all_headers)
+            response = connection.getresponse()
+            text = response.read().decode("utf-8", "replace")
+        finally:
+            connection.close()
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name.strip()] = rest.split(";", 1)[0]
+        return Reply(response.status, {k.lower(): v for k, v in response.getheaders()}, text)
+
+    def get(self, path, headers=None):
+        return self._request("GET", path, headers=headers)
+
+    def post(self, path, data, *, htmx=False):
+        data = {**data, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")}
+        headers = {"HX-Request": "true"} if htmx else {}
+        return self._request("POST", path, data=data, headers=headers)
+
+
+CHOICE_RE = re.compile(r'name="choice" value="(\d+)"')
+
+
+def choice_values(html):
+    return [int(value) for value in CHOICE_RE.findall(html)]
