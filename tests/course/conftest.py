@@ -22,7 +22,7 @@ def section_form(section, **changes):
             {
                 f"takeaways-{index}-id": takeaway.pk,
                 f"takeaways-{index}-section": section.pk,
-                f"takeaways-{index}-position": takeaway.position,
+                f"takeaways-{index}-order": takeaway.position,
                 f"takeaways-{index}-text": takeaway.text,
             }
         )
