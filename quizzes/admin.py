@@ -1,7 +1,13 @@
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 
+from quizzes.cards import question_card
 from quizzes.models import Attempt, Choice, Question, Quiz, Response, choice_set_problems
 
 
@@ -26,14 +32,35 @@ class QuizAdmin(admin.ModelAdmin):
 
 
 class ChoiceFormSet(forms.BaseInlineFormSet):
-    """Refuse what the importer refuses: too few choices or the wrong number right."""
+    """Refuse what the importer refuses: too few choices or the wrong number right.
+
+    Only active choices count: retired ones are kept for the history, learners never see
+    them. A choice learners picked cannot be deleted, only retired.
+    """
 
     def clean(self):
         super().clean()
+        answered = Choice.objects.filter(
+            pk__in=[form.instance.pk for form in self.deleted_forms if form.instance.pk],
+            responses__isnull=False,
+        ).distinct()
+        if answered:
+            raise ValidationError(
+                [
+                    ValidationError(
+                        f"Learners chose \u201c{choice.text}\u201d, so it stays in their history: "
+                        "untick Active to retire it instead of deleting it.",
+                        code="answered",
+                    )
+                    for choice in answered
+                ]
+            )
         kept = [
             form.cleaned_data
             for form in self.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("active")
         ]
         # The admin applies the question form to self.instance before validating choices,
         # so its kind is the one just submitted.
@@ -58,6 +85,9 @@ class ChoiceInline(admin.TabularInline):
             "widget": forms.Textarea(attrs={"rows": 2, "cols": 50})
         }
     }
+
+
+CARD_TEMPLATE = "quizzes/question.html#question-card"
 
 
 @admin.register(Question)
@@ -85,6 +115,51 @@ class QuestionAdmin(admin.ModelAdmin):
         if db_field.name == "takeaway":
             kwargs["queryset"] = db_field.related_model.objects.select_related("section")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_urls(self):
+        preview = path(
+            "<path:object_id>/preview/",
+            self.admin_site.admin_view(self.learner_preview),
+            name="quizzes_question_preview",
+        )
+        return [preview, *super().get_urls()]
+
+    def learner_preview(self, request, object_id):
+        """The saved question's card on the learner's site: before answering, after a right
+        answer, and after each wrong choice (so every feedback can be read)."""
+        question = self.get_object(request, unquote(object_id))
+        if question is None:
+            raise Http404
+        if not self.has_view_or_change_permission(request, question):
+            raise PermissionDenied
+        quiz = question.quiz
+        choices = list(question.choices.filter(active=True).order_by("position"))
+        count = quiz.questions.filter(active=True).count()
+        progress = {"progress_text": f"Question {question.position} of {count}"}
+
+        def card(**answer):
+            context = question_card(question, choices, section=quiz.section, **answer)
+            return render_to_string(CARD_TEMPLATE, {**progress, **context}, request)
+
+        right_ids = {choice.pk for choice in choices if choice.correct}
+        return TemplateResponse(
+            request,
+            "quizzes/question_preview.html",
+            {
+                "question": question,
+                "quiz": quiz,
+                "change_url": reverse("admin:quizzes_question_change", args=[question.pk]),
+                "cards": [
+                    ("Before answering", card()),
+                    ("After a right answer", card(locked=True, chosen_ids=right_ids, correct=True)),
+                ],
+                "wrong_answers": [
+                    (choice.text, card(locked=True, chosen_ids={choice.pk}, correct=False))
+                    for choice in choices
+                    if not choice.correct
+                ],
+            },
+        )
 
 
 class ResponseInline(admin.TabularInline):

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from course.models import Section
 from quizzes import scoring
+from quizzes.cards import ordered_choices, question_card
 from quizzes.learners import current_learner
 from quizzes.models import Attempt, Quiz
 from quizzes.progress import course_progress, set_lesson_complete
@@ -85,52 +86,35 @@ def attempt(request, attempt_id):
 
 
 def _card_context(attempt, response, *, error="", chosen_ids=None):
-    """What the question card may show. Before the lock: the prompt and the choices' texts
-    only, never which choice is right, any feedback or the explanation."""
     question = response.question
-    choices_by_id = {choice.pk: choice for choice in question.choices.all()}
-    ordered = [
-        choices_by_id[pk]
-        for pk in attempt.choice_order.get(str(question.pk), [])
-        if pk in choices_by_id
-    ]
-    context = {
-        "attempt": attempt,
-        "response": response,
-        "prompt_html": question.prompt_html,
-        "is_multiple": question.is_multiple,
-        "error": error,
-        "question_url": reverse("quizzes:question", args=[attempt.pk, response.position]),
-    }
-    if not response.is_locked:
-        context["choices"] = [{"id": choice.pk, "text": choice.text} for choice in ordered]
-        return context
-    if chosen_ids is None:
+    choices = ordered_choices(question, attempt.choice_order.get(str(question.pk), []))
+    if response.is_locked and chosen_ids is None:
         chosen_ids = {choice.pk for choice in response.chosen.all()}
-    is_last = response.position >= attempt.question_count
+    context = question_card(
+        question,
+        choices,
+        section=attempt.quiz.section,
+        locked=response.is_locked,
+        chosen_ids=chosen_ids or (),
+        correct=response.correct,
+        confidence=response.confidence,
+        error=error,
+    )
     context.update(
         {
-            "result": {
-                "correct": response.correct,
-                "confidence": response.get_confidence_display(),
-                "choices": [
-                    {
-                        "text": choice.text,
-                        "correct": choice.correct,
-                        "chosen": choice.pk in chosen_ids,
-                        "feedback_html": choice.feedback_html,
-                    }
-                    for choice in ordered
-                ],
-                "explanation_html": question.explanation_html,
-                "lesson_url": f"{attempt.quiz.section.get_absolute_url()}#{question.heading_id}",
-            },
-            "is_last": is_last,
-            "next_url": None
-            if is_last
-            else reverse("quizzes:question", args=[attempt.pk, response.position + 1]),
+            "attempt": attempt,
+            "response": response,
+            "progress_text": f"Question {response.position} of {attempt.question_count}",
+            "question_url": reverse("quizzes:question", args=[attempt.pk, response.position]),
         }
     )
+    if response.is_locked:
+        if response.position >= attempt.question_count:
+            context["finish_url"] = reverse("quizzes:finish", args=[attempt.pk])
+        else:
+            context["next_url"] = reverse(
+                "quizzes:question", args=[attempt.pk, response.position + 1]
+            )
     return context
 
 

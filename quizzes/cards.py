@@ -1,0 +1,50 @@
+"""What a question card shows, for the quiz pages and the admin's preview of a question.
+
+Before the answer is locked the card holds the prompt and the choices' ids and texts only:
+never which choice is right, any feedback or the explanation.
+"""
+
+from quizzes.models import Response
+
+
+def ordered_choices(question, choice_ids):
+    """The question's choices in the order given by `choice_ids` (a shuffled attempt)."""
+    by_id = {choice.pk: choice for choice in question.choices.all()}
+    return [by_id[pk] for pk in choice_ids if pk in by_id]
+
+
+def question_card(
+    question,
+    choices,
+    *,
+    section,
+    locked=False,
+    chosen_ids=(),
+    correct=None,
+    confidence="",
+    error="",
+):
+    card = {
+        "prompt_html": question.prompt_html,
+        "is_multiple": question.is_multiple,
+        "error": error,
+    }
+    if not locked:
+        card["choices"] = [{"id": choice.pk, "text": choice.text} for choice in choices]
+        return card
+    card["result"] = {
+        "correct": correct,
+        "confidence": dict(Response.CONFIDENCE).get(confidence, ""),
+        "choices": [
+            {
+                "text": choice.text,
+                "correct": choice.correct,
+                "chosen": choice.pk in chosen_ids,
+                "feedback_html": choice.feedback_html,
+            }
+            for choice in choices
+        ],
+        "explanation_html": question.explanation_html,
+        "lesson_url": f"{section.get_absolute_url()}#{question.heading_id}",
+    }
+    return card
