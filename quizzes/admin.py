@@ -7,6 +7,7 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from quizzes.analysis import percent, question_results, quiz_result, with_attempt_counts
 from quizzes.cards import question_card
 from quizzes.models import Attempt, Choice, Question, Quiz, Response, choice_set_problems
 
@@ -26,9 +27,32 @@ class QuestionInline(admin.TabularInline):
 
 @admin.register(Quiz)
 class QuizAdmin(admin.ModelAdmin):
-    list_display = ["section", "title", "pass_mark", "shuffle"]
+    list_display = ["section", "title", "pass_mark", "shuffle", "attempts", "pass_rate"]
     search_fields = ["title", "section__title", "section__number"]
+    fields = ["section", "title", "pass_mark", "shuffle", "item_analysis"]
+    readonly_fields = ["item_analysis"]
     inlines = [QuestionInline]
+
+    def get_queryset(self, request):
+        return with_attempt_counts(super().get_queryset(request).select_related("section"))
+
+    @admin.display(description="Finished attempts", ordering="finished_attempts")
+    def attempts(self, quiz):
+        return quiz.finished_attempts
+
+    @admin.display(description="Pass rate")
+    def pass_rate(self, quiz):
+        rate = percent(quiz.passed_attempts, quiz.finished_attempts)
+        return "—" if rate is None else f"{rate}%"
+
+    @admin.display(description="How learners do")
+    def item_analysis(self, quiz):
+        if not quiz.pk:
+            return "Learners' results appear here once the quiz is saved and taken."
+        return render_to_string(
+            "admin/quizzes/quiz/item_analysis.html",
+            {"quiz": quiz_result(quiz), "questions": question_results(quiz)},
+        )
 
 
 class ChoiceFormSet(forms.BaseInlineFormSet):
