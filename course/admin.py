@@ -115,7 +115,6 @@ class SectionAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["css/admin.css"]}
-        js = ["django_htmx/htmx-2.min.js"]
 
     def get_urls(self):
         preview = path(
