@@ -1,17 +1,12 @@
 import pytest
 from playwright.sync_api import expect
 
-from course.instructors import make_instructor
+from course.instructors import make_instructor, update_instructors_group
 from course.models import Section
 from tests.browser.conftest import screenshot
 from tests.conftest import INSTRUCTOR_PASSWORD
 
-# serialized_rollback: the Instructors group comes from a data migration, which the flush
-# after an earlier browser test would have removed.
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = pytest.mark.browser
 
 NEW_PART = (
     "## Serverless inference\n\nScale to zero between requests. <img src=x onerror=alert(1)>\n"
@@ -22,6 +17,9 @@ def test_an_instructor_edits_a_draft_with_the_live_preview_publishes_and_a_learn
     page, browser, live_course, csp_violations
 ):
     Section.objects.filter(slug="inference-patterns").update(published=False)
+    # The group comes from a data migration: the flush after an earlier browser test
+    # removed it, as it removes every row.
+    update_instructors_group()
     make_instructor("ines", password=INSTRUCTOR_PASSWORD)
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
