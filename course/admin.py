@@ -1,3 +1,5 @@
+import math
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -52,7 +54,7 @@ class KeyTakeawayFormSet(forms.BaseInlineFormSet):
             for form in self.forms
             if form not in self.deleted_forms and (form.instance.pk or form.has_changed())
         ]
-        kept.sort(key=lambda form: form.cleaned_data.get("order") or PARKED)
+        kept.sort(key=lambda form: form.cleaned_data.get("order") or math.inf)
         for position, form in enumerate(kept, start=1):
             form.instance.position = position
         self.instance.takeaways.update(position=F("position") + PARKED)

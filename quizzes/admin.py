@@ -89,7 +89,7 @@ class ChoiceFormSet(forms.BaseInlineFormSet):
             raise ValidationError(
                 [
                     ValidationError(
-                        f"Learners chose \u201c{choice.text}\u201d, so it stays in their history: "
+                        f"Learners chose “{choice.text}”, so it stays in their history: "
                         "untick Active to retire it instead of deleting it.",
                         code="answered",
                     )
