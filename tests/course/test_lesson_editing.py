@@ -68,6 +68,12 @@ def test_the_live_preview_is_for_staff_only(client, seed_course):
     assert "Part" not in response.content.decode()
 
 
+def test_the_live_preview_is_for_those_who_may_edit_sections(client):
+    staff = get_user_model().objects.create_user("sam", password="x", is_staff=True)
+    client.force_login(staff)
+    assert preview(client, "## Part\n").status_code == 403
+
+
 def test_the_live_preview_takes_posts_only(instructor_client):
     assert instructor_client.get(reverse(PREVIEW_URL), {"body": "x"}).status_code == 405
 
