@@ -1,9 +1,22 @@
+import math
+
 from django import forms
 from django.contrib import admin
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.core.exceptions import PermissionDenied
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import path, reverse_lazy
+from django.utils.decorators import method_decorator
+from django.views.decorators.http import require_POST
 
 from course.models import Course, KeyTakeaway, Section
+from course.rendering import render_markdown
+
+LIVE_PREVIEW_TEMPLATE = "admin/course/section/live_preview.html"
+# Added to every saved position while takeaways are renumbered: free numbers, so that two
+# takeaways can swap places in one save without breaking "one position per section".
+PARKED = 10_000
 
 
 @admin.register(Course)
@@ -12,16 +25,53 @@ class CourseAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["title"]}
 
 
+class KeyTakeawayForm(forms.ModelForm):
+    # Stands in for `position`, which is unique per section: checked against the database
+    # row by row, it would refuse two takeaways swapping places. The formset sets it.
+    order = forms.IntegerField(
+        label="Position",
+        min_value=1,
+        required=False,
+        help_text="Change the numbers to reorder; saving numbers the takeaways 1, 2, 3… "
+        "A new takeaway without a number goes last.",
+    )
+
+    class Meta:
+        model = KeyTakeaway
+        fields = ["order", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2, "cols": 80})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["order"].initial = self.instance.position
+
+
+class KeyTakeawayFormSet(forms.BaseInlineFormSet):
+    def save(self, commit=True):
+        kept = [
+            form
+            for form in self.forms
+            if form not in self.deleted_forms and (form.instance.pk or form.has_changed())
+        ]
+        kept.sort(key=lambda form: form.cleaned_data.get("order") or math.inf)
+        for position, form in enumerate(kept, start=1):
+            form.instance.position = position
+        self.instance.takeaways.update(position=F("position") + PARKED)
+        saved = super().save(commit)
+        # Rows the user left unchanged were not saved: give them their new position too.
+        for form in kept:
+            KeyTakeaway.objects.filter(pk=form.instance.pk).update(position=form.instance.position)
+        return saved
+
+
 class KeyTakeawayInline(admin.TabularInline):
     model = KeyTakeaway
+    form = KeyTakeawayForm
+    formset = KeyTakeawayFormSet
     extra = 0
     min_num = 1
     ordering = ["position"]
-    formfield_overrides = {
-        KeyTakeaway._meta.get_field("text").__class__: {
-            "widget": forms.Textarea(attrs={"rows": 2, "cols": 80})
-        }
-    }
 
 
 class SectionForm(forms.ModelForm):
@@ -29,7 +79,19 @@ class SectionForm(forms.ModelForm):
         model = Section
         fields = ["course", "number", "title", "slug", "summary", "published", "body"]
         widgets = {
-            "body": forms.Textarea(attrs={"rows": 30, "cols": 100, "class": "markdown-source"}),
+            # The live preview: htmx posts the text (and the CSRF token) as the author types.
+            "body": forms.Textarea(
+                attrs={
+                    "rows": 30,
+                    "cols": 80,
+                    "class": "markdown-source",
+                    "hx-post": reverse_lazy("admin:course_section_preview"),
+                    "hx-trigger": "input changed delay:500ms",
+                    "hx-params": "body,csrfmiddlewaretoken",
+                    "hx-target": "#live-preview",
+                    "hx-swap": "outerHTML",
+                }
+            ),
             "summary": forms.Textarea(attrs={"rows": 2, "cols": 80}),
         }
 
@@ -38,23 +100,41 @@ class SectionForm(forms.ModelForm):
 class SectionAdmin(admin.ModelAdmin):
     form = SectionForm
     list_display = ["number", "title", "published", "updated_at"]
-    list_display_links = ["number", "title"]
+    list_display_links = ["title"]
+    # Sections are ordered by number: editing the numbers in the list reorders them.
+    list_editable = ["number"]
     list_filter = ["published", "chapter", "course"]
     search_fields = ["number", "title", "summary", "body"]
     prepopulated_fields = {"slug": ["title"]}
     readonly_fields = ["preview"]
     inlines = [KeyTakeawayInline]
+    # The change page links to the learner's page itself, drafts included (see the template).
+    view_on_site = False
     fieldsets = [
         (None, {"fields": ["course", "number", "title", "slug", "summary", "published"]}),
-        ("Lesson text", {"fields": ["body", "preview"]}),
+        ("Lesson text", {"fields": [("body", "preview")]}),
     ]
 
-    @admin.display(description="What learners see (saved version)")
-    def preview(self, section):
-        if not section.pk:
-            return "Save to see the preview."
-        # body_html was sanitized by course.rendering when the section was saved.
-        return format_html(
-            '<div class="lesson-body lesson-preview" hx-disable>{}</div>',
-            mark_safe(section.body_html),
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
+    def get_urls(self):
+        preview = path(
+            "preview/",
+            self.admin_site.admin_view(self.live_preview),
+            name="course_section_preview",
         )
+        return [preview, *super().get_urls()]
+
+    @method_decorator(require_POST)
+    def live_preview(self, request):
+        """The body being typed, rendered and sanitized exactly as for the learner's page."""
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        body_html = render_markdown(request.POST.get("body", ""))
+        return TemplateResponse(request, LIVE_PREVIEW_TEMPLATE, {"body_html": body_html})
+
+    @admin.display(description="What learners see")
+    def preview(self, section):
+        # body_html was sanitized by course.rendering when the section was saved.
+        return render_to_string(LIVE_PREVIEW_TEMPLATE, {"body_html": section.body_html})

@@ -4,6 +4,11 @@ Two phases: every file is parsed and validated first, collecting every problem; 
 course without problems is written, in one transaction. Sections are matched by slug and
 updated in place; learner data is never deleted (a question or choice that learners have
 answered is retired instead of removed).
+
+An edit made in the admin is never overwritten silently: each import keeps the section's
+fingerprint (course/content_format.py), and a section whose fingerprint has changed since
+while its files say something else is a conflict, reported and left alone unless the
+import is forced. `export_content` takes the admin's version into the files instead.
 """
 
 import re
@@ -13,6 +18,16 @@ from pathlib import Path
 
 from django.db import IntegrityError, transaction
 
+from course.content_format import (
+    ChoiceData,
+    CourseData,
+    QuestionData,
+    QuizData,
+    SectionData,
+    clean_body,
+    fingerprint,
+)
+from course.exporter import section_data, sections_with_content
 from course.models import SECTION_NUMBER_RE, Course, KeyTakeaway, Section
 from course.rendering import render_markdown, table_of_contents
 from quizzes.models import Choice, Question, Quiz, choice_set_problems
@@ -41,58 +56,13 @@ class ContentError(Exception):
 
 
 @dataclass
-class ChoiceData:
-    text: str
-    correct: bool
-    feedback: str
-
-
-@dataclass
-class QuestionData:
-    prompt: str
-    kind: str
-    explanation: str
-    heading: str
-    takeaway: int
-    choices: list[ChoiceData]
-
-
-@dataclass
-class QuizData:
-    title: str
-    pass_mark: int
-    shuffle: bool
-    questions: list[QuestionData]
-
-
-@dataclass
-class SectionData:
-    path: Path
-    number: str
-    title: str
-    slug: str
-    summary: str
-    key_takeaways: list[str]
-    published: bool
-    body: str
-    quiz: QuizData | None = None
-
-
-@dataclass
-class CourseData:
-    title: str
-    slug: str
-    description: str
-    chapters: dict[str, str]
-    sections: list[SectionData] = field(default_factory=list)
-
-
-@dataclass
 class Report:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Sections changed in the admin since their last import, left as they are.
+    conflicts: list[str] = field(default_factory=list)
 
     @property
     def changed(self):
@@ -287,7 +257,7 @@ def _read_lesson(path, problems):
         summary=data["summary"].strip(),
         key_takeaways=[t.strip() for t in data["key_takeaways"]],
         published=data["published"],
-        body=body.strip("\n") + "\n",
+        body=clean_body(body),
     )
 
 
@@ -518,7 +488,39 @@ def _sync_quiz(section, takeaways, data):
     return changed
 
 
-def _write(course_data, report):
+def _label(data):
+    return f"section {data.number} {data.slug}"
+
+
+def find_conflicts(course_data):
+    """The sections of `course_data` that an import would overwrite an admin edit of.
+
+    A section was edited since its last import when its fingerprint differs from the one
+    kept then; it is a conflict unless its files already hold that edit (they were
+    exported after it).
+    """
+    incoming = {data.slug: data for data in course_data.sections}
+    conflicts = []
+    for section in sections_with_content().filter(slug__in=incoming):
+        current = fingerprint(section_data(section))
+        if current not in (section.imported_hash, fingerprint(incoming[section.slug])):
+            conflicts.append(incoming[section.slug])
+    return conflicts
+
+
+def _remember_import(written):
+    """Keep each written section's folder and fingerprint, to tell later admin edits."""
+    folders = {data.slug: data.path.parent.name for data in written}
+    for section in sections_with_content().filter(slug__in=folders):
+        values = {
+            "source_folder": folders[section.slug],
+            "imported_hash": fingerprint(section_data(section)),
+        }
+        if any(getattr(section, name) != value for name, value in values.items()):
+            Section.objects.filter(pk=section.pk).update(**values)
+
+
+def _write(course_data, report, *, skip):
     course = Course.objects.filter(slug=course_data.slug).first() or Course()
     label = f"course {course_data.slug}"
     created = course.pk is None
@@ -532,18 +534,17 @@ def _write(course_data, report):
         },
     )
     _record(report, label, created, changed)
-    by_slug = {
-        s.slug: s for s in Section.objects.filter(slug__in=[d.slug for d in course_data.sections])
-    }
+    sections = [data for data in course_data.sections if data.slug not in skip]
+    by_slug = {s.slug: s for s in Section.objects.filter(slug__in=[d.slug for d in sections])}
     # Free the numbers that move, so two sections can swap places in one import.
     moving = [
         by_slug[d.slug].pk
-        for d in course_data.sections
+        for d in sections
         if d.slug in by_slug and by_slug[d.slug].number != d.number
     ]
     for pk in moving:
         Section.objects.filter(pk=pk).update(number=f"~{pk}")
-    for data in course_data.sections:
+    for data in sections:
         section = by_slug.get(data.slug) or Section()
         if section.pk in moving:
             section.number = f"~{section.pk}"
@@ -564,12 +565,8 @@ def _write(course_data, report):
         quiz_changed = data.quiz is not None and _sync_quiz(section, takeaways, data.quiz)
         if changed or takeaways_changed or quiz_changed:
             section.save()  # marks the section as updated
-        _record(
-            report,
-            f"section {data.number} {data.slug}",
-            created,
-            changed or takeaways_changed or quiz_changed,
-        )
+        _record(report, _label(data), created, changed or takeaways_changed or quiz_changed)
+    _remember_import(sections)
 
 
 def _record(report, label, created, changed):
@@ -581,15 +578,21 @@ def _record(report, label, created, changed):
         report.unchanged.append(label)
 
 
-def import_content(directory, *, check=False):
-    """Validate a content folder and, unless check is set, write it in one transaction."""
+def import_content(directory, *, check=False, force=False):
+    """Validate a content folder and, unless check is set, write it in one transaction.
+
+    Sections edited in the admin since their last import are reported in
+    `report.conflicts` and left alone, unless `force` is set.
+    """
     course_data = read_content(directory)
     report = Report(warnings=coverage_warnings(course_data))
-    if check:
-        return report
     try:
         with transaction.atomic():
-            _write(course_data, report)
+            # In the transaction: no admin save can come between the check and the write.
+            conflicts = [] if force else find_conflicts(course_data)
+            report.conflicts = [_label(data) for data in conflicts]
+            if not check:
+                _write(course_data, report, skip={data.slug for data in conflicts})
     except IntegrityError as error:
         problem = Problem(Path(directory), f"conflicts with the database: {error}")
         raise ContentError([problem]) from None

@@ -4,6 +4,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 
+from course.content_format import clean_body, clean_text
 from course.rendering import render_markdown, table_of_contents
 
 SECTION_NUMBER_RE = re.compile(r"^\d{1,4}(\.\d{1,4}){0,3}$")
@@ -49,7 +50,7 @@ class Section(models.Model):
     sort_key = models.CharField(max_length=24, editable=False, db_index=True)
     chapter = models.PositiveIntegerField(editable=False)
     title = models.CharField(max_length=200)
-    slug = models.SlugField(unique=True, help_text="The section's address: /sections/<slug>/.")
+    slug = models.SlugField(unique=True, help_text="The section's address: /sections/the-slug/.")
     summary = models.TextField(blank=True, help_text="One or two sentences for the outline.")
     body = models.TextField(
         help_text="Markdown. Raw HTML is shown as text; links may be http, https, mailto "
@@ -61,6 +62,20 @@ class Section(models.Model):
         default=False, help_text="Only published sections are shown to learners."
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # Bookkeeping between the database and content/ (see course/importer.py).
+    source_folder = models.CharField(
+        max_length=200,
+        blank=True,
+        editable=False,
+        help_text="The folder of content/ the section was imported from or exported to.",
+    )
+    imported_hash = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="Fingerprint of the section as it was right after its last import; a "
+        "different fingerprint now means it was changed in the admin since.",
+    )
 
     objects = SectionQuerySet.as_manager()
 
@@ -80,6 +95,9 @@ class Section(models.Model):
 
     def render(self):
         """Derive the stored fields: learners' pages never render Markdown."""
+        # Text is kept as content/ holds it (a browser sends CR LF line ends, for one).
+        self.summary = clean_text(self.summary)
+        self.body = clean_body(self.body)
         self.sort_key = section_sort_key(self.number)
         self.chapter = int(self.number.split(".")[0])
         self.body_html = render_markdown(self.body)
@@ -102,3 +120,7 @@ class KeyTakeaway(models.Model):
 
     def __str__(self):
         return f"{self.section.number} takeaway {self.position}"
+
+    def save(self, *args, **kwargs):
+        self.text = clean_text(self.text)
+        super().save(*args, **kwargs)

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from course.content_format import clean_text
 from course.models import KeyTakeaway, Section
 from course.rendering import render_inline_markdown, render_markdown
 
@@ -125,6 +126,9 @@ class Question(models.Model):
             raise ValidationError(errors)
 
     def render(self):
+        # Text is kept as content/ holds it (a browser sends CR LF line ends, for one).
+        self.prompt = clean_text(self.prompt)
+        self.explanation = clean_text(self.explanation)
         self.prompt_html = render_inline_markdown(self.prompt)
         self.explanation_html = render_markdown(self.explanation)
 
@@ -172,6 +176,7 @@ class Choice(models.Model):
         super().save(*args, **kwargs)
 
     def render(self):
+        self.feedback = clean_text(self.feedback)
         self.feedback_html = render_inline_markdown(self.feedback)
 
 

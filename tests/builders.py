@@ -41,22 +41,22 @@ def question_toml(
         'explanation = "Because the lesson says so."',
         f'heading = "{heading}"',
         f"takeaway = {takeaway}",
-        "",
     ]
     for index in range(1, choices + 1):
         lines += [
+            "",
             "[[questions.choices]]",
             f'text = "Choice {index}"',
             f"correct = {'true' if index in correct else 'false'}",
             f'feedback = "Feedback for choice {index}."',
-            "",
         ]
     return "\n".join(lines) + "\n"
 
 
 def quiz_toml(questions, *, pass_mark=50, shuffle=False):
-    header = f'title = "Quiz"\npass_mark = {pass_mark}\nshuffle = {str(shuffle).lower()}\n\n'
-    return header + "".join(questions)
+    """The quiz file, laid out as export_content writes it: one blank line between tables."""
+    header = f'title = "Quiz"\npass_mark = {pass_mark}\nshuffle = {str(shuffle).lower()}\n'
+    return "\n".join([header, *questions])
 
 
 def default_questions():

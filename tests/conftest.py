@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
+from course.instructors import make_instructor
 from course.models import Section
 from tests.builders import write_course
 
@@ -14,6 +15,7 @@ from tests.builders import write_course
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
+INSTRUCTOR_PASSWORD = "lantern-orchard-47"
 
 
 def pytest_configure(config):
@@ -31,6 +33,18 @@ def pytest_configure(config):
 @pytest.fixture(autouse=True)
 def test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def instructor(db):
+    """A staff account in the Instructors group, as `createinstructor` makes it."""
+    return make_instructor("ines", password=INSTRUCTOR_PASSWORD)
+
+
+@pytest.fixture
+def instructor_client(client, instructor):
+    client.force_login(instructor)
+    return client
 
 
 @pytest.fixture

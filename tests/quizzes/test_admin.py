@@ -2,53 +2,9 @@ import pytest
 from django.urls import reverse
 
 from quizzes.models import Choice, Question
+from tests.quizzes.conftest import question_form
 
 pytestmark = pytest.mark.django_db
-
-
-def question_form(question, choices):
-    """The admin change form's POST data: the question as it is, with `choices`
-    given as (text, correct) pairs replacing the existing ones in order."""
-    existing = list(question.choices.order_by("position"))
-    data = {
-        "quiz": question.quiz_id,
-        "position": question.position,
-        "kind": question.kind,
-        "prompt": question.prompt,
-        "explanation": question.explanation,
-        "takeaway": question.takeaway_id,
-        "heading_id": question.heading_id,
-        "active": "on",
-        "choices-TOTAL_FORMS": len(choices),
-        "choices-INITIAL_FORMS": len(existing),
-        "choices-MIN_NUM_FORMS": 0,
-        "choices-MAX_NUM_FORMS": 1000,
-    }
-    for index, (text, correct) in enumerate(choices):
-        prefix = f"choices-{index}-"
-        if index < len(existing):
-            data[prefix + "id"] = existing[index].pk
-        data[prefix + "question"] = question.pk
-        data[prefix + "position"] = index + 1
-        data[prefix + "text"] = text
-        data[prefix + "feedback"] = f"Feedback {index}"
-        data[prefix + "active"] = "on"
-        if correct:
-            data[prefix + "correct"] = "on"
-    for index in range(len(choices), len(existing)):
-        prefix = f"choices-{index}-"
-        data.update(
-            {
-                prefix + "id": existing[index].pk,
-                prefix + "question": question.pk,
-                prefix + "position": index + 1,
-                prefix + "text": existing[index].text,
-                prefix + "feedback": "x",
-                prefix + "DELETE": "on",
-            }
-        )
-        data["choices-TOTAL_FORMS"] = len(existing)
-    return data
 
 
 def change_url(question):

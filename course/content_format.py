@@ -1,0 +1,165 @@
+"""The content/ format: a course as plain data, and that data as the text of its files.
+
+The importer reads files into these dataclasses; the exporter builds them from the
+database and writes them with the functions below. There is one way to write each file
+(key order, quoting, blank lines), so import then export gives back the same bytes, and a
+section's fingerprint (the hash of its files' text) says whether two versions differ.
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# Escapes of a TOML basic string; other control characters become \uXXXX.
+TOML_ESCAPES = {
+    '"': '\\"',
+    "\\": "\\\\",
+    "\b": "\\b",
+    "\t": "\\t",
+    "\n": "\\n",
+    "\f": "\\f",
+    "\r": "\\r",
+}
+
+
+@dataclass
+class ChoiceData:
+    text: str
+    correct: bool
+    feedback: str
+
+
+@dataclass
+class QuestionData:
+    prompt: str
+    kind: str
+    explanation: str
+    heading: str
+    takeaway: int
+    choices: list[ChoiceData]
+
+
+@dataclass
+class QuizData:
+    title: str
+    pass_mark: int
+    shuffle: bool
+    questions: list[QuestionData]
+
+
+@dataclass
+class SectionData:
+    path: Path | None  # the lesson.md it was read from; None when built from the database
+    number: str
+    title: str
+    slug: str
+    summary: str
+    key_takeaways: list[str]
+    published: bool
+    body: str
+    quiz: QuizData | None = None
+
+
+@dataclass
+class CourseData:
+    title: str
+    slug: str
+    description: str
+    chapters: dict[str, str]
+    sections: list[SectionData] = field(default_factory=list)
+
+
+def clean_text(text):
+    """A one-value text as the files hold it: Unix line ends, no surrounding blanks."""
+    return text.replace("\r\n", "\n").strip()
+
+
+def clean_body(text):
+    """A lesson body as the files hold it: no blank lines around it, one final newline."""
+    return text.replace("\r\n", "\n").strip("\n") + "\n"
+
+
+def toml_string(text):
+    escaped = "".join(
+        TOML_ESCAPES.get(char)
+        or (f"\\u{ord(char):04X}" if ord(char) < 0x20 or ord(char) == 0x7F else char)
+        for char in text
+    )
+    return f'"{escaped}"'
+
+
+def toml_bool(value):
+    return "true" if value else "false"
+
+
+def course_toml(course):
+    lines = [
+        f"title = {toml_string(course.title)}",
+        f"slug = {toml_string(course.slug)}",
+        f"description = {toml_string(course.description)}",
+    ]
+    if course.chapters:
+        lines += ["", "[chapters]"]
+        for number in sorted(course.chapters, key=int):
+            lines.append(f"{toml_string(number)} = {toml_string(course.chapters[number])}")
+    return "\n".join(lines) + "\n"
+
+
+def lesson_md(section):
+    lines = [
+        "+++",
+        f"number = {toml_string(section.number)}",
+        f"title = {toml_string(section.title)}",
+        f"slug = {toml_string(section.slug)}",
+        f"summary = {toml_string(section.summary)}",
+        f"published = {toml_bool(section.published)}",
+        "key_takeaways = [",
+        *[f"    {toml_string(takeaway)}," for takeaway in section.key_takeaways],
+        "]",
+        "+++",
+        "",
+    ]
+    return "\n".join(lines) + "\n" + section.body
+
+
+def quiz_toml(quiz):
+    lines = [
+        f"title = {toml_string(quiz.title)}",
+        f"pass_mark = {quiz.pass_mark}",
+        f"shuffle = {toml_bool(quiz.shuffle)}",
+    ]
+    for question in quiz.questions:
+        lines += [
+            "",
+            "[[questions]]",
+            f"prompt = {toml_string(question.prompt)}",
+            f"kind = {toml_string(question.kind)}",
+            f"explanation = {toml_string(question.explanation)}",
+            f"heading = {toml_string(question.heading)}",
+            f"takeaway = {question.takeaway}",
+        ]
+        for choice in question.choices:
+            lines += [
+                "",
+                "[[questions.choices]]",
+                f"text = {toml_string(choice.text)}",
+                f"correct = {toml_bool(choice.correct)}",
+                f"feedback = {toml_string(choice.feedback)}",
+            ]
+    return "\n".join(lines) + "\n"
+
+
+def section_files(section):
+    """File name to text, for the files of one section's folder."""
+    files = {"lesson.md": lesson_md(section)}
+    if section.quiz is not None:
+        files["quiz.toml"] = quiz_toml(section.quiz)
+    return files
+
+
+def fingerprint(section):
+    """A hash of the section's files, as written in this format: equal means same content."""
+    digest = hashlib.sha256()
+    for name, text in sorted(section_files(section).items()):
+        digest.update(f"{name}\0{text}\0".encode())
+    return digest.hexdigest()

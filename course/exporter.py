@@ -1,0 +1,154 @@
+"""Write the database's course back into a content folder, in the format of content/.
+
+`export_content` writes course.toml and, per section, <folder>/lesson.md and
+<folder>/quiz.toml, where <folder> is the one the section was imported from (or
+"<number>-<slug>" for a section made in the admin). Retired questions and choices are left
+out. Files that would not change are not touched, so an admin edit shows up in `git diff`
+as exactly the lines it changed.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db.models import Prefetch
+
+from course.content_format import (
+    ChoiceData,
+    CourseData,
+    QuestionData,
+    QuizData,
+    SectionData,
+    clean_body,
+    clean_text,
+    course_toml,
+    section_files,
+)
+from course.models import Course, Section
+from quizzes.models import Choice, Question
+
+
+class ExportError(Exception):
+    pass
+
+
+@dataclass
+class ExportReport:
+    written: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    # Section folders in the target that no section of the database was written to.
+    strays: list[str] = field(default_factory=list)
+
+
+def sections_with_content():
+    """Sections with everything their files hold, in a fixed number of queries."""
+    active_choices = Choice.objects.filter(active=True).order_by("position")
+    active_questions = (
+        Question.objects.filter(active=True)
+        .order_by("position")
+        .prefetch_related(Prefetch("choices", queryset=active_choices))
+    )
+    return Section.objects.select_related("quiz").prefetch_related(
+        "takeaways", Prefetch("quiz__questions", queryset=active_questions)
+    )
+
+
+def section_data(section):
+    """A section fetched by `sections_with_content`, as the data its files would hold."""
+    takeaways = list(section.takeaways.all())
+    takeaway_numbers = {takeaway.pk: number for number, takeaway in enumerate(takeaways, 1)}
+    try:
+        quiz = section.quiz
+    except Section.quiz.RelatedObjectDoesNotExist:
+        quiz = None
+    questions = list(quiz.questions.all()) if quiz else []
+    return SectionData(
+        path=None,
+        number=section.number,
+        title=clean_text(section.title),
+        slug=section.slug,
+        summary=clean_text(section.summary),
+        key_takeaways=[clean_text(takeaway.text) for takeaway in takeaways],
+        published=section.published,
+        body=clean_body(section.body),
+        # A quiz file needs a question: a quiz whose questions are all retired has none.
+        quiz=QuizData(
+            title=clean_text(quiz.title),
+            pass_mark=quiz.pass_mark,
+            shuffle=quiz.shuffle,
+            questions=[
+                QuestionData(
+                    prompt=clean_text(question.prompt),
+                    kind=question.kind,
+                    explanation=clean_text(question.explanation),
+                    heading=question.heading_id,
+                    takeaway=takeaway_numbers[question.takeaway_id],
+                    choices=[
+                        ChoiceData(clean_text(c.text), c.correct, clean_text(c.feedback))
+                        for c in question.choices.all()
+                    ],
+                )
+                for question in questions
+            ],
+        )
+        if questions
+        else None,
+    )
+
+
+def course_data(course):
+    return CourseData(
+        title=clean_text(course.title),
+        slug=course.slug,
+        description=clean_text(course.description),
+        chapters={number: clean_text(title) for number, title in course.chapter_titles.items()},
+    )
+
+
+def folder_of(section):
+    return section.source_folder or f"{section.number}-{section.slug}"
+
+
+def _write(path, text, report, root):
+    name = str(path.relative_to(root))
+    if path.is_file() and path.read_bytes() == text.encode():
+        report.unchanged.append(name)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(text.encode())
+    report.written.append(name)
+
+
+def export_content(directory):
+    """Write the course in the database into `directory`; returns an ExportReport."""
+    directory = Path(directory)
+    courses = list(Course.objects.all()[:2])
+    if len(courses) != 1:
+        raise ExportError(
+            "The database holds no course to export."
+            if not courses
+            else "The database holds more than one course; content/ holds one."
+        )
+    (course,) = courses
+    sections = list(sections_with_content().filter(course=course))
+    folders = [folder_of(section) for section in sections]
+    if len(set(folders)) != len(folders):
+        raise ExportError(f"Two sections would be written to the same folder: {folders}.")
+    report = ExportReport()
+    _write(directory / "course.toml", course_toml(course_data(course)), report, directory)
+    for section, folder in zip(sections, folders, strict=True):
+        files = section_files(section_data(section))
+        for name, text in files.items():
+            _write(directory / folder / name, text, report, directory)
+        old_quiz = directory / folder / "quiz.toml"
+        if "quiz.toml" not in files and old_quiz.is_file():
+            old_quiz.unlink()
+            report.removed.append(str(old_quiz.relative_to(directory)))
+        if section.source_folder != folder:
+            Section.objects.filter(pk=section.pk).update(source_folder=folder)
+    report.strays = sorted(
+        path.parent.name
+        for path in directory.glob("*/lesson.md")
+        if path.parent.name not in set(folders)
+    )
+    return report

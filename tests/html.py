@@ -1,0 +1,81 @@
+"""Read HTML as a browser would, to check what author text turns into on a page."""
+
+from html.parser import HTMLParser
+
+XSS_PAYLOADS = [
+    "<script>alert(1)</script>",
+    "<SCRIPT SRC=//evil.example/x.js></SCRIPT>",
+    '<img src=x onerror="alert(1)">',
+    "<svg onload=alert(1)>",
+    '<a href="javascript:alert(1)">x</a>',
+    "[click](javascript:alert(1))",
+    "[click](JaVaScRiPt:alert(1))",
+    "[click](jav&#x61;script:alert(1))",
+    "[click](&#106;avascript:alert(1))",
+    "[click](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "![img](javascript:alert(1))",
+    "![img](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+)",
+    "[x](//evil.example/path)",
+    "[x](/\\evil.example)",
+    "![x](http://evil.example/tracker.png)",
+    "<iframe src=https://evil.example></iframe>",
+    "<form action=https://evil.example><button>go</button></form>",
+    "<object data=x></object>",
+    '<div style="background:url(javascript:alert(1))">x</div>',
+    '<p hx-get="/admin/" hx-trigger="load">x</p>',
+    '<p data-hx-get="/admin/">x</p>',
+    "<scr<script>ipt>alert(1)</script>",
+    "<img src=x onerror=alert(1)//",
+    "&lt;script&gt;alert(1)&lt;/script&gt;",
+    "<!-- <script>alert(1)</script> -->",
+    '<a href="https://ok.example" onclick="alert(1)">x</a>',
+    "```\n</code><script>alert(1)</script>\n```",
+    '[x](https://ok.example "title" onmouseover=alert(1))',
+    '<math><mi xlink:href="javascript:alert(1)">x</mi></math>',
+    "<style>body{display:none}</style>",
+]
+
+SAFE_PROTOCOLS = ("http://", "https://", "mailto:", "/", "#")
+VOID_ELEMENTS = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "wbr"}
+
+
+class ParsedHTML(HTMLParser):
+    """Every element with its attributes, as a browser would parse them.
+
+    With `inside`, a class name: only the elements within the first element of that class.
+    """
+
+    def __init__(self, html, *, inside=None):
+        super().__init__()
+        self.inside = inside
+        self.found = inside is None
+        self.depth = 0  # how deep inside the chosen element the parser is
+        self.elements = []
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if self.inside is None or self.depth:
+            self.elements.append((tag, attributes))
+            if self.depth and tag not in VOID_ELEMENTS:
+                self.depth += 1
+        elif not self.found and self.inside in (attributes.get("class") or "").split():
+            self.found = True
+            self.depth = 1
+
+    def handle_endtag(self, tag):
+        if self.depth:
+            self.depth -= 1
+
+
+def assert_no_markup_from_authors(elements):
+    """Nothing that runs script, loads another site, styles the page or drives htmx."""
+    for tag, attributes in elements:
+        assert tag not in {"script", "style", "iframe", "form", "object", "svg", "math", "button"}
+        for name, value in attributes.items():
+            assert not name.startswith(("on", "hx-", "data-", "style")), (tag, name)
+            if name in {"href", "src"}:
+                assert value.startswith(SAFE_PROTOCOLS), (tag, name, value)
+                assert not value.startswith("//")
+                assert "\\" not in value
