@@ -431,11 +431,18 @@ def _sync_takeaways(section, texts):
     for position, text in enumerate(texts, start=1):
         takeaway = existing.get(position) or KeyTakeaway(section=section, position=position)
         changed |= _sync(takeaway, {"text": text})
-    extra = [t.pk for p, t in existing.items() if p > len(texts)]
-    if extra:
-        KeyTakeaway.objects.filter(pk__in=extra).delete()
-        changed = True
     return {t.position: t for t in section.takeaways.all()}, changed
+
+
+def _drop_extra_takeaways(section, count):
+    """Remove takeaways past the lesson's list, once the quiz no longer tests them; retired
+    questions that tested one keep their history without it."""
+    extra = section.takeaways.filter(position__gt=count)
+    if not extra.exists():
+        return False
+    Question.objects.filter(takeaway__in=extra, active=False).update(takeaway=None)
+    extra.delete()
+    return True
 
 
 def _retire_or_delete(queryset):
@@ -563,6 +570,7 @@ def _write(course_data, report, *, skip):
         )
         takeaways, takeaways_changed = _sync_takeaways(section, data.key_takeaways)
         quiz_changed = data.quiz is not None and _sync_quiz(section, takeaways, data.quiz)
+        takeaways_changed |= _drop_extra_takeaways(section, len(data.key_takeaways))
         if changed or takeaways_changed or quiz_changed:
             section.save()  # marks the section as updated
         _record(report, _label(data), created, changed or takeaways_changed or quiz_changed)

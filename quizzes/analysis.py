@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, Q, Subquery
 
-from quizzes.models import Attempt, Choice, Quiz
+from quizzes.models import Attempt, Choice, Quiz, Response
 
 
 def percent(part, whole):
@@ -25,10 +25,18 @@ class QuestionResult:
     right: int
     top_wrong_choice: str | None
     top_wrong_picks: int
+    sure: int = 0
+    sure_wrong: int = 0
 
     @property
     def right_percent(self):
         return percent(self.right, self.answers)
+
+    @property
+    def sure_wrong_percent(self):
+        """Confident misconceptions: the share of "I'm sure" answers that were wrong, the
+        clearest sign of a misleading lesson sentence."""
+        return percent(self.sure_wrong, self.sure)
 
     @property
     def top_wrong_percent(self):
@@ -63,16 +71,31 @@ def question_results(quiz):
             right=Count("responses", filter=Q(responses__correct=True)),
             top_wrong_choice=Subquery(wrong_picks.values("text")[:1]),
             top_wrong_picks=Subquery(wrong_picks.values("picks")[:1]),
+            sure=Count("responses", filter=answered & Q(responses__confidence=Response.SURE)),
+            sure_wrong=Count(
+                "responses",
+                filter=answered & Q(responses__confidence=Response.SURE, responses__correct=False),
+            ),
         )
         .order_by("position")
         .values_list(
-            "position", "prompt", "pk", "answers", "right", "top_wrong_choice", "top_wrong_picks"
+            "position",
+            "prompt",
+            "pk",
+            "answers",
+            "right",
+            "top_wrong_choice",
+            "top_wrong_picks",
+            "sure",
+            "sure_wrong",
         )
     )
     return [
-        QuestionResult(position, prompt, pk, answers, right, wrong_choice, wrong_picks or 0)
-        for position, prompt, pk, answers, right, wrong_choice, wrong_picks in questions
-    ]
+        QuestionResult(position, prompt, pk, answers, right, wrong_choice, wrong_picks or 0,
+                       sure, sure_wrong)
+        for position, prompt, pk, answers, right, wrong_choice, wrong_picks, sure, sure_wrong
+        in questions
+    ]  # fmt: skip
 
 
 def with_attempt_counts(quizzes):

@@ -85,6 +85,8 @@ class Question(models.Model):
     takeaway = models.ForeignKey(
         KeyTakeaway,
         on_delete=models.RESTRICT,
+        # Empty only on a retired question whose takeaway was removed from the lesson.
+        null=True,
         related_name="questions",
         help_text="The key takeaway this question tests.",
     )

@@ -286,3 +286,19 @@ def test_every_problem_is_reported_at_once(tmp_path):
     assert "section-1/lesson.md" in message
     assert "section-2/quiz.toml" in message
     assert "2 problem(s) found" in message
+
+
+def test_a_takeaway_removed_with_its_questions_is_dropped_and_history_kept(tmp_path, small_course):
+    from quizzes.models import Learner
+    from quizzes.scoring import answer, start_attempt
+
+    attempt = start_attempt(learner=Learner.objects.create(), quiz=small_course.quiz)
+    answered = attempt.responses.get(position=4)
+    answer(response=answered, raw_choice_ids=[attempt.choice_order[str(answered.question_id)][0]])
+    content = write_course(tmp_path / "one-takeaway", questions=default_questions()[:2])
+    write_section(content, "1.1", "section-1", takeaways=1, questions=default_questions()[:2])
+    run_import(content)
+    assert list(small_course.takeaways.values_list("position", flat=True)) == [1]
+    retired = Question.objects.get(pk=answered.question_id)
+    assert (retired.active, retired.takeaway) == (False, None)
+    assert attempt.responses.count() == 4

@@ -102,3 +102,14 @@ def test_the_quiz_list_shows_attempts_and_pass_rate(instructor_client, quiz):
     html = instructor_client.get(reverse("admin:quizzes_quiz_changelist")).content.decode()
     assert '<td class="field-attempts">4</td>' in html
     assert '<td class="field-pass_rate">75%</td>' in html
+
+
+def test_each_question_shows_the_share_of_sure_answers_that_were_wrong(small_course):
+    quiz = small_course.quiz
+    for choice_position, confidence in [(1, "sure"), (2, "sure"), (2, "sure"), (2, "guessing")]:
+        attempt = start_attempt(learner=Learner.objects.create(), quiz=quiz)
+        response = attempt.responses.select_related("question").get(position=1)
+        choice = response.question.choices.get(position=choice_position)
+        answer(response=response, raw_choice_ids=[choice.pk], confidence=confidence)
+    first = question_results(quiz)[0]
+    assert (first.sure, first.sure_wrong, first.sure_wrong_percent) == (3, 2, 67)
