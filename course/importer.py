@@ -9,12 +9,13 @@ answered is retired instead of removed).
 import re
 import tomllib
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from course.models import SECTION_NUMBER_RE, Course, KeyTakeaway, Section
-from course.rendering import render_markdown, table_of_contents
 from quizzes.models import Choice, Question, Quiz, choice_set_problems
 
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
@@ -76,6 +77,14 @@ class SectionData:
     published: bool
     body: str
     quiz: QuizData | None = None
+
+    @cached_property
+    def page(self):
+        """A new, unsaved Section with the body rendered: quiz headings are checked against
+        it and a new section is saved from it, so each body is rendered once."""
+        page = Section(number=self.number, body=self.body)
+        page.render()
+        return page
 
 
 @dataclass
@@ -306,7 +315,7 @@ def _read_quiz(path, section, problems):
         toml.problem("must be a percent from 0 to 100", "pass_mark")
     if not data["questions"]:
         toml.problem("a quiz needs at least one question", "questions")
-    heading_ids = {entry["id"] for entry in table_of_contents(render_markdown(section.body))}
+    heading_ids = section.page.heading_ids()
     question_starts = toml.header_lines("[[questions]]")
     questions = []
     for number, question in enumerate(data["questions"], start=1):
@@ -435,7 +444,11 @@ def coverage_warnings(course):
 
 
 def _sync(instance, values):
-    """Set values and re-render; save and return True only if something differs."""
+    """Set values and save; return True if anything was written.
+
+    A new row is simply saved (save() renders its HTML). An existing row is re-rendered
+    and compared first, stored HTML included, and saved only if something differs.
+    """
     fields = [
         *values,
         *[
@@ -447,25 +460,33 @@ def _sync(instance, values):
     before = {name: getattr(instance, name) for name in fields} if instance.pk else None
     for name, value in values.items():
         setattr(instance, name, value)
-    if hasattr(instance, "render"):
-        instance.render()
-    if before == {name: getattr(instance, name) for name in fields}:
-        return False
+    if before is not None:
+        if hasattr(instance, "render"):
+            instance.render()
+        if before == {name: getattr(instance, name) for name in fields}:
+            return False
     instance.save()
     return True
 
 
-def _sync_takeaways(section, texts):
-    existing = {t.position: t for t in section.takeaways.all()}
+def _sync_takeaways(section, texts, *, new_section=False):
+    existing = {} if new_section else {t.position: t for t in section.takeaways.all()}
     changed = False
+    new = []
     for position, text in enumerate(texts, start=1):
-        takeaway = existing.get(position) or KeyTakeaway(section=section, position=position)
-        changed |= _sync(takeaway, {"text": text})
+        if position in existing:
+            changed |= _sync(existing[position], {"text": text})
+        else:
+            new.append(KeyTakeaway(section=section, position=position, text=text))
+    if new:
+        KeyTakeaway.objects.bulk_create(new)
+        changed = True
     extra = [t.pk for p, t in existing.items() if p > len(texts)]
     if extra:
         KeyTakeaway.objects.filter(pk__in=extra).delete()
         changed = True
-    return {t.position: t for t in section.takeaways.all()}, changed
+    kept = {p: t for p, t in existing.items() if p <= len(texts)}
+    return kept | {t.position: t for t in new}, changed
 
 
 def _retire_or_delete(queryset):
@@ -476,45 +497,78 @@ def _retire_or_delete(queryset):
     return changed or deleted > 0
 
 
-def _sync_quiz(section, takeaways, data):
-    quiz = Quiz.objects.filter(section=section).first() or Quiz(section=section)
+def _insert(model, rows):
+    """Insert new rows in one statement, rendered as save() would render them."""
+    for row in rows:
+        row.render()
+    return model.objects.bulk_create(rows)
+
+
+def _question_values(question_data, takeaways):
+    return {
+        "kind": question_data.kind,
+        "prompt": question_data.prompt,
+        "explanation": question_data.explanation,
+        "heading_id": question_data.heading,
+        "takeaway_id": takeaways[question_data.takeaway].pk,
+    }
+
+
+def _choice_values(choice_data):
+    return {
+        "text": choice_data.text,
+        "correct": choice_data.correct,
+        "feedback": choice_data.feedback,
+    }
+
+
+def _sync_quiz(section, takeaways, data, *, new_section=False):
+    quiz = None if new_section else Quiz.objects.filter(section=section).first()
+    new_quiz = quiz is None
+    quiz = quiz or Quiz(section=section)
     changed = _sync(
         quiz, {"title": data.title, "pass_mark": data.pass_mark, "shuffle": data.shuffle}
     )
-    existing = {
-        q.position: q for q in quiz.questions.filter(active=True).prefetch_related("choices")
-    }
+    existing = {}
+    if not new_quiz:
+        existing = {
+            q.position: q for q in quiz.questions.filter(active=True).prefetch_related("choices")
+        }
+    new_questions = []
     for position, question_data in enumerate(data.questions, start=1):
-        question = existing.get(position) or Question(quiz=quiz, position=position)
-        changed |= _sync(
-            question,
-            {
-                "kind": question_data.kind,
-                "prompt": question_data.prompt,
-                "explanation": question_data.explanation,
-                "heading_id": question_data.heading,
-                "takeaway_id": takeaways[question_data.takeaway].pk,
-            },
-        )
+        values = _question_values(question_data, takeaways)
+        if position not in existing:
+            new_questions.append(Question(quiz=quiz, position=position, **values))
+            continue
+        question = existing[position]
+        changed |= _sync(question, values)
         choices = {c.position: c for c in question.choices.all() if c.active}
         for choice_position, choice_data in enumerate(question_data.choices, start=1):
             choice = choices.get(choice_position) or Choice(
                 question=question, position=choice_position
             )
-            changed |= _sync(
-                choice,
-                {
-                    "text": choice_data.text,
-                    "correct": choice_data.correct,
-                    "feedback": choice_data.feedback,
-                },
-            )
+            changed |= _sync(choice, _choice_values(choice_data))
         changed |= _retire_or_delete(
             question.choices.filter(active=True, position__gt=len(question_data.choices))
         )
-    changed |= _retire_or_delete(
-        quiz.questions.filter(active=True, position__gt=len(data.questions))
-    )
+    if new_questions:
+        # Most of a first import: questions and choices in a few statements, not one each.
+        _insert(Question, new_questions)
+        _insert(
+            Choice,
+            [
+                Choice(question=question, position=choice_position, **_choice_values(choice))
+                for question in new_questions
+                for choice_position, choice in enumerate(
+                    data.questions[question.position - 1].choices, start=1
+                )
+            ],
+        )
+        changed = True
+    if not new_quiz:
+        changed |= _retire_or_delete(
+            quiz.questions.filter(active=True, position__gt=len(data.questions))
+        )
     return changed
 
 
@@ -544,7 +598,7 @@ def _write(course_data, report):
     for pk in moving:
         Section.objects.filter(pk=pk).update(number=f"~{pk}")
     for data in course_data.sections:
-        section = by_slug.get(data.slug) or Section()
+        section = by_slug.get(data.slug) or data.page
         if section.pk in moving:
             section.number = f"~{section.pk}"
         created = section.pk is None
@@ -560,10 +614,16 @@ def _write(course_data, report):
                 "published": data.published,
             },
         )
-        takeaways, takeaways_changed = _sync_takeaways(section, data.key_takeaways)
-        quiz_changed = data.quiz is not None and _sync_quiz(section, takeaways, data.quiz)
-        if changed or takeaways_changed or quiz_changed:
-            section.save()  # marks the section as updated
+        # A new section has no takeaways or quiz yet: no need to look for them.
+        takeaways, takeaways_changed = _sync_takeaways(
+            section, data.key_takeaways, new_section=created
+        )
+        quiz_changed = data.quiz is not None and _sync_quiz(
+            section, takeaways, data.quiz, new_section=created
+        )
+        if (takeaways_changed or quiz_changed) and not changed:
+            # Marks the section as updated without rendering its body again.
+            Section.objects.filter(pk=section.pk).update(updated_at=timezone.now())
         _record(
             report,
             f"section {data.number} {data.slug}",
