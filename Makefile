@@ -35,7 +35,7 @@ serve: $(VENV)/.installed
 	exec $(BIN)/gunicorn course.wsgi --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-2} --access-logfile -
 
 # The benchmark (README.md, Benchmark): gunicorn with production settings on a throwaway
-# SQLite site, driven by wrk; BENCH_SECONDS (default 10) is the time per scenario. The
+# SQLite site, driven by wrk; BENCH_SECONDS (default 12) is the time per scenario. The
 # command itself runs in development mode; the site it serves has DEBUG off.
 bench: $(VENV)/.installed wrk
 	DJANGO_DEBUG=1 $(PY) manage.py bench

@@ -4,6 +4,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
 from course.models import Course, Section
@@ -24,8 +25,9 @@ def visible_sections(request):
 # pages as every other such visitor, but for the CSRF token of the lesson's form. Those
 # pages are rendered once with a placeholder where the token goes, kept in the cache
 # (each process's own, by default) for SHARED_PAGE_SECONDS, and each visitor's own token
-# is filled in per request: no token and no learner's data is ever cached. Content edits
-# reach these visitors within that time; signed-in learners always get fresh pages.
+# is filled in per request: no token and no learner's data is ever cached. For everyone
+# else, the lesson's text, takeaways and pager are cached the same way, apart from the
+# learner's own parts. Content edits show within SHARED_PAGE_SECONDS.
 SHARED_PAGE_SECONDS = 60
 CSRF_PLACEHOLDER = "csrf-token-placeholder-9f3c2a7e"
 
@@ -91,10 +93,13 @@ def _lesson(request, slug, learner, **extra):
     section = get_object_or_404(
         visible_sections(request).select_related("course", "quiz"), slug=slug
     )
-    # The pager shows the neighbours' number and title: no need for their text.
+    # The pager shows the neighbours' number and title: no need for their text. They are
+    # looked up only if the page's cached parts (see the template) are not at hand.
     published = Section.objects.published().only("number", "title", "slug", "sort_key")
-    previous_section = published.filter(sort_key__lt=section.sort_key).last()
-    next_section = published.filter(sort_key__gt=section.sort_key).first()
+    previous_section = SimpleLazyObject(
+        lambda: published.filter(sort_key__lt=section.sort_key).last()
+    )
+    next_section = SimpleLazyObject(lambda: published.filter(sort_key__gt=section.sort_key).first())
     try:
         quiz = section.quiz
     except Section.quiz.RelatedObjectDoesNotExist:
@@ -113,6 +118,7 @@ def _lesson(request, slug, learner, **extra):
             "read": read,
             "previous_section": previous_section,
             "next_section": next_section,
+            "shared_seconds": SHARED_PAGE_SECONDS,
             **extra,
         },
     )

@@ -17,8 +17,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--seconds",
             type=int,
-            default=int(os.environ.get("BENCH_SECONDS", "10")),
-            help="Duration of each scenario (default: $BENCH_SECONDS or 10).",
+            default=int(os.environ.get("BENCH_SECONDS", "12")),
+            help="Time per scenario, in three rounds (default: $BENCH_SECONDS or 12).",
         )
         parser.add_argument(
             "--sections", type=int, default=500, help="Size of the large course (default 500)."
