@@ -387,6 +387,10 @@ def measure(base_url, site, keys, seconds, out):
             if result["wrapped"] and key == "e":
                 raise BenchmarkError("the quiz takers ran out of questions")
             measured[key].append(result)
+            # wrk has stopped, but requests it left queued may still be served: wait for
+            # them (a request behind them, for each worker) before the next scenario.
+            for _ in range(WORKERS):
+                _get(base_url + reverse("course:health"), timeout=60)
             out(f"    {key:<3} {name:<26} {result['rps']:>8.1f} req/s, {result['errors']} errors")
     return {key: best_of(results) for key, results in measured.items()}
 
