@@ -53,8 +53,10 @@ THREADS, CONNECTIONS, WORKERS = 2, 50, 2
 ROUNDS = 3
 LEARNERS = 50  # quiz takers answering at once, each in their own attempt
 QUIZZES_TAKEN = 10  # finished quizzes of the logged-in learner, besides every lesson read
+# Questions in the quiz the 50 learners answer, per second of a scenario: 1000 answers/s.
+ANSWERS_PER_SECOND = 20
 
-# key, what it measures, request file
+# key, what it measures, request file (e has one per round: answer-0.txt, ...)
 SCENARIOS = [
     ("a", "floor: /healthz/", "floor"),
     ("b", "lesson, anonymous", "lesson"),
@@ -385,7 +387,10 @@ def measure(base_url, site, keys, seconds, out):
             requests_file = site / (f"answer-{number}.txt" if key == "e" else f"{file}.txt")
             result = run_wrk(base_url, requests_file, max(1, round(seconds / rounds)))
             if result["wrapped"] and key == "e":
-                raise BenchmarkError("the quiz takers ran out of questions")
+                raise BenchmarkError(
+                    "the quiz takers ran out of questions: this machine answers faster than "
+                    "planned; raise ANSWERS_PER_SECOND in course/benchmark.py"
+                )
             measured[key].append(result)
             # wrk has stopped, but requests it left queued may still be served: wait for
             # them (a request behind them, for each worker) before the next scenario.
@@ -400,7 +405,7 @@ def run(*, seconds, large, json_path, out):
         raise BenchmarkError("wrk is missing: run 'make bench' (it installs Debian's wrk).")
     info = machine()
     # Enough questions that no learner runs out before wrk stops.
-    answer_questions = max(200, 20 * seconds)
+    answer_questions = max(200, ANSWERS_PER_SECOND * seconds)
     results, imports = [], {}
     with tempfile.TemporaryDirectory(prefix="course-bench-") as folder:
         for size in (1, large):
