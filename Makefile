@@ -8,7 +8,7 @@ PORT ?= 8000
 PYTHON ?= $(shell pyenv which python 2>/dev/null || command -v python3.12 || command -v python3.13 || command -v python3)
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test serve lint format browser clean
+.PHONY: run test serve bench wrk lint format browser clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@test -n "$(PYTHON)" || { echo "No Python found: install Python 3.12 or newer (pyenv install 3.12)."; exit 1; }
@@ -33,6 +33,22 @@ serve: $(VENV)/.installed
 	$(PY) manage.py import_content && \
 	$(PY) manage.py collectstatic --no-input --verbosity 0 && \
 	exec $(BIN)/gunicorn course.wsgi --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-2} --access-logfile -
+
+# The benchmark (README.md, Benchmark): gunicorn with production settings on a throwaway
+# SQLite site, driven by wrk; BENCH_SECONDS (default 12) is the time per scenario. The
+# command itself runs in development mode; the site it serves has DEBUG off.
+bench: $(VENV)/.installed wrk
+	DJANGO_DEBUG=1 $(PY) manage.py bench
+
+wrk:
+	@if ! command -v wrk >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's wrk for the benchmark..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else \
+	    echo "The benchmark needs wrk (a load generator): run 'sudo apt-get install wrk'."; exit 1; \
+	  fi; \
+	fi
 
 browser:
 	@if [ ! -x $(CHROMIUM) ]; then \

@@ -58,6 +58,8 @@ class SectionData:
     published: bool
     body: str
     quiz: QuizData | None = None
+    # The importer's unsaved Section with this body rendered (course.importer.rendered_page).
+    page: object = field(default=None, repr=False, compare=False)
 
 
 @dataclass

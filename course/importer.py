@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from course.content_format import (
     ChoiceData,
@@ -29,7 +30,6 @@ from course.content_format import (
 )
 from course.exporter import section_data, sections_with_content
 from course.models import SECTION_NUMBER_RE, Course, KeyTakeaway, Section
-from course.rendering import render_markdown, table_of_contents
 from quizzes.models import Choice, Question, Quiz, choice_set_problems
 
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
@@ -276,7 +276,7 @@ def _read_quiz(path, section, problems):
         toml.problem("must be a percent from 0 to 100", "pass_mark")
     if not data["questions"]:
         toml.problem("a quiz needs at least one question", "questions")
-    heading_ids = {entry["id"] for entry in table_of_contents(render_markdown(section.body))}
+    heading_ids = rendered_page(section).heading_ids()
     question_starts = toml.header_lines("[[questions]]")
     questions = []
     for number, question in enumerate(data["questions"], start=1):
@@ -404,8 +404,21 @@ def coverage_warnings(course):
     return warnings
 
 
+def rendered_page(data):
+    """A new, unsaved Section with the body rendered, kept on the parsed data: quiz headings
+    are checked against it and a new section is saved from it, so each body renders once."""
+    if data.page is None:
+        data.page = Section(number=data.number, body=data.body)
+        data.page.render()
+    return data.page
+
+
 def _sync(instance, values):
-    """Set values and re-render; save and return True only if something differs."""
+    """Set values and save; return True if anything was written.
+
+    A new row is simply saved (save() renders its HTML). An existing row is re-rendered
+    and compared first, stored HTML included, and saved only if something differs.
+    """
     fields = [
         *values,
         *[
@@ -417,21 +430,29 @@ def _sync(instance, values):
     before = {name: getattr(instance, name) for name in fields} if instance.pk else None
     for name, value in values.items():
         setattr(instance, name, value)
-    if hasattr(instance, "render"):
-        instance.render()
-    if before == {name: getattr(instance, name) for name in fields}:
-        return False
+    if before is not None:
+        if hasattr(instance, "render"):
+            instance.render()
+        if before == {name: getattr(instance, name) for name in fields}:
+            return False
     instance.save()
     return True
 
 
-def _sync_takeaways(section, texts):
-    existing = {t.position: t for t in section.takeaways.all()}
+def _sync_takeaways(section, texts, *, new_section=False):
+    existing = {} if new_section else {t.position: t for t in section.takeaways.all()}
     changed = False
+    new = []
     for position, text in enumerate(texts, start=1):
-        takeaway = existing.get(position) or KeyTakeaway(section=section, position=position)
-        changed |= _sync(takeaway, {"text": text})
-    return {t.position: t for t in section.takeaways.all()}, changed
+        if position in existing:
+            changed |= _sync(existing[position], {"text": text})
+        else:
+            new.append(KeyTakeaway(section=section, position=position, text=text))
+    if new:
+        KeyTakeaway.objects.bulk_create(new)
+        changed = True
+    kept = {p: t for p, t in existing.items() if p <= len(texts)}
+    return kept | {t.position: t for t in new}, changed
 
 
 def _drop_extra_takeaways(section, count):
@@ -453,45 +474,78 @@ def _retire_or_delete(queryset):
     return changed or deleted > 0
 
 
-def _sync_quiz(section, takeaways, data):
-    quiz = Quiz.objects.filter(section=section).first() or Quiz(section=section)
+def _insert(model, rows):
+    """Insert new rows in one statement, rendered as save() would render them."""
+    for row in rows:
+        row.render()
+    return model.objects.bulk_create(rows)
+
+
+def _question_values(question_data, takeaways):
+    return {
+        "kind": question_data.kind,
+        "prompt": question_data.prompt,
+        "explanation": question_data.explanation,
+        "heading_id": question_data.heading,
+        "takeaway_id": takeaways[question_data.takeaway].pk,
+    }
+
+
+def _choice_values(choice_data):
+    return {
+        "text": choice_data.text,
+        "correct": choice_data.correct,
+        "feedback": choice_data.feedback,
+    }
+
+
+def _sync_quiz(section, takeaways, data, *, new_section=False):
+    quiz = None if new_section else Quiz.objects.filter(section=section).first()
+    new_quiz = quiz is None
+    quiz = quiz or Quiz(section=section)
     changed = _sync(
         quiz, {"title": data.title, "pass_mark": data.pass_mark, "shuffle": data.shuffle}
     )
-    existing = {
-        q.position: q for q in quiz.questions.filter(active=True).prefetch_related("choices")
-    }
+    existing = {}
+    if not new_quiz:
+        existing = {
+            q.position: q for q in quiz.questions.filter(active=True).prefetch_related("choices")
+        }
+    new_questions = []
     for position, question_data in enumerate(data.questions, start=1):
-        question = existing.get(position) or Question(quiz=quiz, position=position)
-        changed |= _sync(
-            question,
-            {
-                "kind": question_data.kind,
-                "prompt": question_data.prompt,
-                "explanation": question_data.explanation,
-                "heading_id": question_data.heading,
-                "takeaway_id": takeaways[question_data.takeaway].pk,
-            },
-        )
+        values = _question_values(question_data, takeaways)
+        if position not in existing:
+            new_questions.append(Question(quiz=quiz, position=position, **values))
+            continue
+        question = existing[position]
+        changed |= _sync(question, values)
         choices = {c.position: c for c in question.choices.all() if c.active}
         for choice_position, choice_data in enumerate(question_data.choices, start=1):
             choice = choices.get(choice_position) or Choice(
                 question=question, position=choice_position
             )
-            changed |= _sync(
-                choice,
-                {
-                    "text": choice_data.text,
-                    "correct": choice_data.correct,
-                    "feedback": choice_data.feedback,
-                },
-            )
+            changed |= _sync(choice, _choice_values(choice_data))
         changed |= _retire_or_delete(
             question.choices.filter(active=True, position__gt=len(question_data.choices))
         )
-    changed |= _retire_or_delete(
-        quiz.questions.filter(active=True, position__gt=len(data.questions))
-    )
+    if new_questions:
+        # Most of a first import: questions and choices in a few statements, not one each.
+        _insert(Question, new_questions)
+        _insert(
+            Choice,
+            [
+                Choice(question=question, position=choice_position, **_choice_values(choice))
+                for question in new_questions
+                for choice_position, choice in enumerate(
+                    data.questions[question.position - 1].choices, start=1
+                )
+            ],
+        )
+        changed = True
+    if not new_quiz:
+        changed |= _retire_or_delete(
+            quiz.questions.filter(active=True, position__gt=len(data.questions))
+        )
     return changed
 
 
@@ -552,7 +606,7 @@ def _write(course_data, report, *, skip):
     for pk in moving:
         Section.objects.filter(pk=pk).update(number=f"~{pk}")
     for data in sections:
-        section = by_slug.get(data.slug) or Section()
+        section = by_slug.get(data.slug) or rendered_page(data)
         if section.pk in moving:
             section.number = f"~{section.pk}"
         created = section.pk is None
@@ -568,11 +622,18 @@ def _write(course_data, report, *, skip):
                 "published": data.published,
             },
         )
-        takeaways, takeaways_changed = _sync_takeaways(section, data.key_takeaways)
-        quiz_changed = data.quiz is not None and _sync_quiz(section, takeaways, data.quiz)
-        takeaways_changed |= _drop_extra_takeaways(section, len(data.key_takeaways))
-        if changed or takeaways_changed or quiz_changed:
-            section.save()  # marks the section as updated
+        # A new section has no takeaways or quiz yet: no need to look for them.
+        takeaways, takeaways_changed = _sync_takeaways(
+            section, data.key_takeaways, new_section=created
+        )
+        quiz_changed = data.quiz is not None and _sync_quiz(
+            section, takeaways, data.quiz, new_section=created
+        )
+        if not created:
+            takeaways_changed |= _drop_extra_takeaways(section, len(data.key_takeaways))
+        if (takeaways_changed or quiz_changed) and not changed:
+            # Marks the section as updated without rendering its body again.
+            Section.objects.filter(pk=section.pk).update(updated_at=timezone.now())
         _record(report, _label(data), created, changed or takeaways_changed or quiz_changed)
     _remember_import(sections)
 

@@ -94,14 +94,20 @@ class Section(models.Model):
         return reverse("course:lesson", args=[self.slug])
 
     def render(self):
-        """Derive the stored fields: learners' pages never render Markdown."""
+        """Derive the stored fields: learners' pages never render Markdown.
+
+        The body is rendered again only if it changed since this instance last rendered
+        it (the importer renders each body once, to check quiz headings, then saves it).
+        """
         # Text is kept as content/ holds it (a browser sends CR LF line ends, for one).
         self.summary = clean_text(self.summary)
         self.body = clean_body(self.body)
         self.sort_key = section_sort_key(self.number)
         self.chapter = int(self.number.split(".")[0])
-        self.body_html = render_markdown(self.body)
-        self.toc = table_of_contents(self.body_html)
+        if getattr(self, "_rendered_body", None) != self.body:
+            self.body_html = render_markdown(self.body)
+            self.toc = table_of_contents(self.body_html)
+            self._rendered_body = self.body
 
     def heading_ids(self):
         return {entry["id"] for entry in self.toc}

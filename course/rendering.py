@@ -6,6 +6,7 @@ alone. Rendering happens when content is saved, never per request.
 """
 
 import re
+import threading
 import xml.etree.ElementTree as etree
 from html.parser import HTMLParser
 
@@ -58,6 +59,11 @@ ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 HEADING_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
 ALIGNMENTS = frozenset({"left", "center", "right"})
 HEADINGS = ("h2", "h3", "h4", "h5", "h6")
+# One line of letters, digits, spaces and everyday punctuation, starting with a letter and
+# not ending in a space, has nothing for Markdown to format and nothing for HTML to
+# escape: its HTML is itself in a paragraph. Most prompts and feedback are such sentences.
+_PLAIN = r"A-Za-z0-9,.;:?!'\"()%/\-"
+PLAIN_SENTENCE_RE = re.compile(rf"[A-Za-z](?:[{_PLAIN} ]*[{_PLAIN}])?")
 
 
 def _is_site_relative_or_safe(url):
@@ -123,35 +129,55 @@ class _CourseMarkdown(Extension):
         md.treeprocessors.register(_AccessibleTables(md), "accessible_tables", 0)
 
 
+# Building a Markdown converter or a bleach Cleaner costs more than using one, and
+# neither is thread-safe: each thread keeps its own and reuses it (an import renders
+# tens of thousands of texts).
+_per_thread = threading.local()
+
+
+def _converter():
+    if not hasattr(_per_thread, "markdown"):
+        _per_thread.markdown = markdown.Markdown(
+            extensions=[
+                _CourseMarkdown(),
+                TableExtension(use_align_attribute=True),
+                TocExtension(permalink=False, toc_depth="2-3"),
+                "fenced_code",
+                "sane_lists",
+            ],
+            output_format="html",
+        )
+    return _per_thread.markdown
+
+
+def _cleaner():
+    if not hasattr(_per_thread, "cleaner"):
+        _per_thread.cleaner = bleach.sanitizer.Cleaner(
+            tags=ALLOWED_TAGS,
+            attributes=_allowed_attribute,
+            protocols=ALLOWED_PROTOCOLS,
+            strip=True,
+            strip_comments=True,
+        )
+    return _per_thread.cleaner
+
+
 def _markdown_to_html(text):
-    return markdown.markdown(
-        text,
-        extensions=[
-            _CourseMarkdown(),
-            TableExtension(use_align_attribute=True),
-            TocExtension(permalink=False, toc_depth="2-3"),
-            "fenced_code",
-            "sane_lists",
-        ],
-        output_format="html",
-    )
+    converter = _converter()
+    converter.reset()
+    return converter.convert(text)
 
 
 def sanitize_html(html):
-    # bleach.clean builds its Cleaner per call: a shared Cleaner is not thread-safe.
-    return bleach.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=_allowed_attribute,
-        protocols=ALLOWED_PROTOCOLS,
-        strip=True,
-        strip_comments=True,
-    )
+    return _cleaner().clean(html)
 
 
 def render_markdown(text):
     """Author Markdown in, sanitized HTML out; the result is safe to store and show."""
-    return sanitize_html(_markdown_to_html(text or ""))
+    text = text or ""
+    if PLAIN_SENTENCE_RE.fullmatch(text):
+        return f"<p>{text}</p>"  # what the pipeline below makes of it, without parsing
+    return sanitize_html(_markdown_to_html(text))
 
 
 def render_inline_markdown(text):

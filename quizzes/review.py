@@ -11,8 +11,8 @@ change quiz scores. The clock is django.utils.timezone.now, so tests can move it
 import random
 from datetime import datetime, time, timedelta
 
-from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db import IntegrityError, transaction
+from django.db.models import Case, Count, F, Q, When
 from django.utils import timezone
 
 from quizzes.answers import ALREADY_ANSWERED, AnswerRefused, is_right, validate_choice_ids
@@ -35,28 +35,31 @@ def _due_after(step):
 
 
 def record_quiz_answer(*, learner, question, right, confidence):
-    """Schedule the takeaway a quiz question tests, from how it was answered."""
-    sure = confidence == Response.SURE
-    item = ReviewItem.objects.filter(learner=learner, takeaway_id=question.takeaway_id).first()
-    if right and sure:
-        if item is None:
-            ReviewItem.objects.get_or_create(
-                learner=learner, takeaway_id=question.takeaway_id, defaults={"retained": True}
-            )
-        elif not item.ever_missed and not item.retained:
-            ReviewItem.objects.filter(pk=item.pk).update(retained=True)
-        return
-    ReviewItem.objects.update_or_create(
-        learner=learner,
-        takeaway_id=question.takeaway_id,
-        defaults={
+    """Schedule the takeaway a quiz question tests, from how it was answered. An update,
+    and an insert only the first time the takeaway comes up for this learner."""
+    items = ReviewItem.objects.filter(learner=learner, takeaway_id=question.takeaway_id)
+    if right and confidence == Response.SURE:
+        # Retained straight from the quiz only if never missed.
+        changes = {"retained": Case(When(ever_missed=False, then=True), default=F("retained"))}
+        first_time = {"retained": True}
+    else:
+        changes = {
             "step": 0,
             "due_at": _due_after(0),
             "last_question": question,
-            "retained": bool(item and item.retained and right),
-            "ever_missed": bool(item and item.ever_missed) or not right,
-        },
-    )
+            "retained": F("retained") if right else False,
+            "ever_missed": F("ever_missed") if right else True,
+        }
+        first_time = {**changes, "retained": False, "ever_missed": not right}
+    if items.update(**changes):
+        return
+    try:
+        with transaction.atomic():
+            ReviewItem.objects.create(
+                learner=learner, takeaway_id=question.takeaway_id, **first_time
+            )
+    except IntegrityError:  # the same learner's other answer created it a moment ago
+        items.update(**changes)
 
 
 def due_items(learner):

@@ -17,6 +17,7 @@ from quizzes.review import answer_review, due_items, question_for, shuffled_choi
 WRONG_REVIEW = "That review answer is not one this page asked for. Reload the Review page."
 # Fragments htmx swaps in place of the question card.
 CARD_REFUSALS = {"nothing_chosen", "already_answered"}
+SECTION_TEXT = ["quiz__section__body", "quiz__section__body_html", "quiz__section__toc"]
 
 
 def _published_quiz(slug):
@@ -31,7 +32,8 @@ def _own_attempt(request, attempt_id):
     if learner is None:
         raise Http404
     return get_object_or_404(
-        Attempt.objects.select_related("quiz__section"),
+        # The section gives titles and links here, never its text.
+        Attempt.objects.select_related("quiz__section").defer(*SECTION_TEXT),
         pk=attempt_id,
         learner=learner,
         quiz__section__published=True,
@@ -152,12 +154,10 @@ def _refused(request, attempt, response, refusal):
 @require_http_methods(["GET", "POST"])
 def question(request, attempt_id, position):
     attempt = _own_attempt(request, attempt_id)
-    response = get_object_or_404(
-        attempt.responses.select_related("question").prefetch_related(
-            "question__choices", "chosen"
-        ),
-        position=position,
-    )
+    responses = attempt.responses.select_related("question").prefetch_related("question__choices")
+    if request.method == "GET":
+        responses = responses.prefetch_related("chosen")  # an answer knows what it chose
+    response = get_object_or_404(responses, position=position)
     if request.method == "POST":
         try:
             chosen_ids = scoring.answer(

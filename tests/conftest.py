@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 
 from course.instructors import make_instructor
@@ -33,6 +34,7 @@ def pytest_configure(config):
 @pytest.fixture(autouse=True)
 def test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()  # pages shared by visitors without progress are cached
 
 
 @pytest.fixture

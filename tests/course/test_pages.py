@@ -1,10 +1,13 @@
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from course.models import Section
+from course.views import CSRF_PLACEHOLDER
 from tests.builders import write_course, write_section
 
 pytestmark = pytest.mark.django_db
@@ -148,13 +151,17 @@ def test_page_queries_do_not_grow_with_the_course(
     client, course_of, url, django_assert_max_num_queries
 ):
     course_of(1)
+    cache.clear()  # measure the page as rendered; a cached one takes no query at all
     with django_assert_max_num_queries(5):
         client.get(url)
+    cache.clear()
     one = count_queries(client, url)
     Section.objects.all().delete()
     course_of(50)
+    cache.clear()
     with django_assert_max_num_queries(5):
         client.get(url)
+    cache.clear()
     assert count_queries(client, url) == one
 
 
@@ -172,3 +179,59 @@ def test_the_health_check_answers_ok_without_touching_the_database(
     with django_assert_num_queries(0):
         response = client.get("/healthz/")
     assert response.content == b"ok"
+
+
+# Pages shared by visitors without progress: cached, with each visitor's own CSRF token
+
+
+def csrf_token_in(response):
+    html = response.content.decode()
+    marker = 'name="csrfmiddlewaretoken" value="'
+    assert marker in html
+    return html.split(marker, 1)[1].split('"', 1)[0]
+
+
+def test_visitors_without_progress_share_a_cached_lesson_page_with_their_own_token(
+    client, small_course, django_assert_num_queries
+):
+    url = small_course.get_absolute_url()
+    first = client.get(url)
+    visitor = Client(enforce_csrf_checks=True)
+    with django_assert_num_queries(0):
+        second = visitor.get(url)
+    assert second.status_code == 200
+    assert CSRF_PLACEHOLDER not in second.content.decode()
+    assert csrf_token_in(first) != csrf_token_in(second)
+    assert "csrftoken" in second.cookies
+    # The token the visitor was given is the one their form needs.
+    complete = reverse("quizzes:lesson_complete", args=[small_course.slug])
+    posted = visitor.post(complete, {"complete": "1", "csrfmiddlewaretoken": csrf_token_in(second)})
+    assert posted.status_code == 302
+    assert "You marked this lesson complete." in visitor.get(url).content.decode()
+
+
+def test_progress_and_accounts_never_come_from_the_shared_page(client, small_course):
+    url = small_course.get_absolute_url()
+    client.get(url)  # cached now
+    reader = Client()
+    reader.post(reverse("quizzes:lesson_complete", args=[small_course.slug]), {"complete": "1"})
+    assert "You marked this lesson complete." in reader.get(url).content.decode()
+    assert "Read" in reader.get(reverse("course:outline")).content.decode()
+    ada = Client()
+    ada.force_login(get_user_model().objects.create_user("ada", password="x"))
+    assert "Account: ada" in ada.get(url).content.decode()
+    assert "Account: ada" in ada.get(reverse("course:outline")).content.decode()
+    newcomer = Client().get(url).content.decode()
+    assert "Mark lesson complete" in newcomer
+    assert "You marked" not in newcomer
+    assert "Account:" not in newcomer
+
+
+def test_the_shared_outline_is_served_from_the_cache(
+    client, small_course, django_assert_num_queries
+):
+    client.get(reverse("course:outline"))
+    with django_assert_num_queries(0):
+        response = Client().get(reverse("course:outline"))
+    assert small_course.title in response.content.decode()
+    assert "csrftoken" not in response.cookies  # nothing on the outline needs one

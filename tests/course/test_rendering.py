@@ -1,5 +1,8 @@
+import random
+
 import pytest
 
+from course import rendering
 from course.rendering import render_markdown, table_of_contents
 from tests.html import XSS_PAYLOADS, ParsedHTML, assert_no_markup_from_authors
 
@@ -56,3 +59,46 @@ def test_table_of_contents_is_read_from_the_sanitized_html():
         {"id": "first-part", "level": 2, "text": "First part"},
         {"id": "sub-more", "level": 3, "text": "Sub & more"},
     ]
+
+
+PLAIN_ALPHABET = "abXY09 ,.;:?!'\"()%/-"
+
+
+def full_pipeline(text):
+    return rendering.sanitize_html(rendering._markdown_to_html(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Batch inference.",
+        "A team scores tickets nightly (about 50% of them) - which pattern fits?",
+        'He said "wait" and it\'s fine; really: yes/no!',
+        "A. Not a list",
+        "X",
+    ],
+)
+def test_a_plain_sentence_renders_as_the_full_pipeline_would(text):
+    assert rendering.PLAIN_SENTENCE_RE.fullmatch(text)
+    assert render_markdown(text) == full_pipeline(text) == f"<p>{text}</p>"
+
+
+def test_the_plain_sentence_shortcut_agrees_with_the_pipeline_on_random_text():
+    generator = random.Random(8)
+    checked = 0
+    for _ in range(3000):
+        text = generator.choice("aZ") + "".join(
+            generator.choice(PLAIN_ALPHABET) for _ in range(generator.randint(0, 15))
+        )
+        if rendering.PLAIN_SENTENCE_RE.fullmatch(text):
+            checked += 1
+            assert render_markdown(text) == full_pipeline(text), text
+    assert checked > 2000
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["1. A list", "- item", "*emphasis*", "a & b", "a <b>", "ends with space ", "two\nlines"],
+)
+def test_text_with_markup_or_escapes_takes_the_full_pipeline(text):
+    assert not rendering.PLAIN_SENTENCE_RE.fullmatch(text)
