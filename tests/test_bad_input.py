@@ -10,7 +10,7 @@ from django.urls import reverse
 from course.models import Section
 from quizzes.models import Attempt, Learner, LessonCompletion, Response
 from tests.builders import lesson_md, question_toml, quiz_toml, write_course
-from tests.html_checks import injected_markup
+from tests.html import injected_markup
 from tests.quizzes.conftest import choice_ids, question_url
 
 pytestmark = pytest.mark.django_db
