@@ -1,7 +1,9 @@
 """Sign-up; log in, log out and passwords are django.contrib.auth's own views."""
 
+from axes.utils import reset as reset_login_failures
 from django import forms
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import UserCreationForm
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -28,7 +30,7 @@ def _safe_next(request, default):
 
 
 @sensitive_post_parameters("password1", "password2")
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signup(request):
     next_url = _safe_next(request, "/progress/")
     if request.user.is_authenticated:
@@ -40,3 +42,13 @@ def signup(request):
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect(next_url)
     return render(request, "registration/signup.html", {"form": form, "next": next_url})
+
+
+class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
+    """Setting a new password from the emailed link also lifts a login lockout: the
+    locked-out page sends people here."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        reset_login_failures(username=form.user.get_username())
+        return response

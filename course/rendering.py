@@ -92,8 +92,7 @@ def _allowed_attribute(tag, name, value):
             ("class", "table-scroll"),
             ("role", "region"),
             ("tabindex", "0"),
-            ("aria-label", "Table"),
-        }
+        } or (name == "aria-label" and value.startswith("Table"))
     if tag == "abbr":
         return name == "title"
     if tag == "code":
@@ -115,7 +114,10 @@ class _AccessibleTables(Treeprocessor):
                     "div",
                     {"class": "table-scroll", "role": "region", "tabindex": "0"},
                 )
-                wrapper.set("aria-label", "Table")
+                # Screen readers name the scrolling region: by its columns, as a sighted
+                # reader would skim them.
+                columns = ", ".join("".join(cell.itertext()).strip() for cell in child.iter("th"))
+                wrapper.set("aria-label", f"Table: {columns}"[:200] if columns else "Table")
                 parent.remove(child)
                 wrapper.append(child)
                 parent.insert(index, wrapper)

@@ -20,6 +20,11 @@ urlpatterns = [
     path("", include(lesson_patterns)),
     path("", include("quizzes.urls")),
     path("accounts/signup/", accounts.signup, name="signup"),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        accounts.PasswordResetConfirm.as_view(),
+        name="password_reset_confirm",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path(ADMIN_PATH, admin.site.urls),
 ]

@@ -5,7 +5,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.utils.functional import SimpleLazyObject
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from course.models import Course, Section
 from quizzes.learners import current_learner
@@ -42,7 +42,7 @@ def _shared_page(request, key, render_page):
     return HttpResponse(page)
 
 
-@require_GET
+@require_safe
 def outline(request):
     learner = current_learner(request)
     if learner is None and not request.user.is_authenticated:
@@ -80,7 +80,7 @@ def _outline(request, learner, **extra):
     )
 
 
-@require_GET
+@require_safe
 def lesson(request, slug):
     learner = current_learner(request)
     if learner is None and not request.user.is_authenticated:
@@ -124,7 +124,7 @@ def _lesson(request, slug, learner, **extra):
     )
 
 
-@require_GET
+@require_safe
 def health(request):
     """For load balancers and the benchmark's floor: the middleware stack and nothing else."""
     return HttpResponse("ok", content_type="text/plain")

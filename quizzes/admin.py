@@ -178,9 +178,11 @@ class QuestionAdmin(admin.ModelAdmin):
         count = quiz.questions.filter(active=True).count()
         progress = {"progress_text": f"Question {question.position} of {count}"}
 
-        def card(**answer):
+        def card(key, **answer):
             context = question_card(question, choices, section=quiz.section, **answer)
-            return render_to_string(CARD_TEMPLATE, {**progress, **context}, request)
+            # Several cards on one page: each gets its own element ids.
+            context = {**progress, **context, "card_key": f"-{key}"}
+            return render_to_string(CARD_TEMPLATE, context, request)
 
         right_ids = {choice.pk for choice in choices if choice.correct}
         return TemplateResponse(
@@ -191,11 +193,19 @@ class QuestionAdmin(admin.ModelAdmin):
                 "quiz": quiz,
                 "change_url": reverse("admin:quizzes_question_change", args=[question.pk]),
                 "cards": [
-                    ("Before answering", card()),
-                    ("After a right answer", card(locked=True, chosen_ids=right_ids, correct=True)),
+                    ("Before answering", card("before")),
+                    (
+                        "After a right answer",
+                        card("right", locked=True, chosen_ids=right_ids, correct=True),
+                    ),
                 ],
                 "wrong_answers": [
-                    (choice.text, card(locked=True, chosen_ids={choice.pk}, correct=False))
+                    (
+                        choice.text,
+                        card(
+                            f"wrong-{choice.pk}", locked=True, chosen_ids={choice.pk}, correct=False
+                        ),
+                    )
                     for choice in choices
                     if not choice.correct
                 ],

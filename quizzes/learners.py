@@ -68,7 +68,8 @@ def _merge_review_items(source, target):
         ReviewAnswer.objects.filter(item=drop).update(item=keep)
         ReviewItem.objects.filter(pk=keep.pk).update(
             learner=target,
-            retained=keep.retained or drop.retained,
+            # Retained only if both say so: a miss on either side was the same person's.
+            retained=keep.retained and drop.retained,
             ever_missed=keep.ever_missed or drop.ever_missed,
             reviews=keep.reviews + drop.reviews,
         )

@@ -8,7 +8,16 @@ from django.db.models import Count, Max, Prefetch, Q
 
 from quizzes.models import Attempt, Choice, Response
 
-CSV_HEADER = ["learner", "attempt", "section", "question", "chosen", "correct", "when"]
+CSV_HEADER = [
+    "learner",
+    "attempt",
+    "section",
+    "question",
+    "chosen",
+    "correct",
+    "confidence",
+    "when",
+]
 # A spreadsheet runs a cell starting with one of these as a formula ("CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -61,6 +70,7 @@ def response_rows(chunk_size=1000):
             f"Q{question.position}: {question.prompt}",
             " | ".join(choice.text for choice in response.chosen.all()),
             "yes" if response.correct else "no",
+            response.confidence,
             response.answered_at.isoformat(),
         ]
         yield [csv_cell(value) for value in row]

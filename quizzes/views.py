@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from course.models import Section
 from quizzes import scoring
@@ -45,7 +45,7 @@ def _wants_fragment(request):
 
 
 @never_cache
-@require_GET
+@require_safe
 def quiz(request, slug):
     quiz = _published_quiz(slug)
     learner = current_learner(request)
@@ -79,7 +79,7 @@ def start(request, slug):
 
 
 @never_cache
-@require_GET
+@require_safe
 def attempt(request, attempt_id):
     """Resume: the first unanswered question, or the last one when all are answered."""
     attempt = _own_attempt(request, attempt_id)
@@ -111,6 +111,8 @@ def _card_context(attempt, response, *, error="", chosen_ids=None):
             "attempt": attempt,
             "response": response,
             "progress_text": f"Question {response.position} of {attempt.question_count}",
+            "page_title": f"Question {response.position} of {attempt.question_count}: "
+            f"{attempt.quiz.title}",
             "question_url": reverse("quizzes:question", args=[attempt.pk, response.position]),
         }
     )
@@ -151,7 +153,7 @@ def _refused(request, attempt, response, refusal):
 
 
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def question(request, attempt_id, position):
     attempt = _own_attempt(request, attempt_id)
     responses = attempt.responses.select_related("question").prefetch_related("question__choices")
@@ -190,7 +192,7 @@ def finish(request, attempt_id):
 
 
 @never_cache
-@require_GET
+@require_safe
 def results(request, attempt_id):
     attempt = _own_attempt(request, attempt_id)
     if not attempt.is_finished:
@@ -254,7 +256,7 @@ def lesson_complete(request, slug):
 
 
 @never_cache
-@require_GET
+@require_safe
 def my_progress(request):
     learner = current_learner(request)
     sections = list(Section.objects.published().select_related("quiz"))
@@ -307,7 +309,7 @@ def _review_card(
 
 
 @never_cache
-@require_GET
+@require_safe
 def review(request):
     due = due_items(current_learner(request))
     item = due.first()
@@ -358,7 +360,7 @@ def review_answer(request, item_id):
 
 
 @never_cache
-@require_GET
+@require_safe
 def review_result(request, answer_id):
     learner = current_learner(request)
     if learner is None:

@@ -19,6 +19,8 @@
       ? swapped
       : swapped.querySelector("[data-focus-on-swap]");
     if (target) {
+      // A swapped-in page part names the page it makes, for the tab and its history entry.
+      if (target.dataset.pageTitle) document.title = target.dataset.pageTitle;
       target.focus();
       target.scrollIntoView({ block: "start" });
     }

@@ -30,7 +30,8 @@ def csp_violations(page):
 
 def screenshot(page, name):
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    # caret="initial": hiding the caret leaves style="" on inputs, which htmx would copy.
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True, caret="initial")
 
 
 def has_no_horizontal_scroll(page):

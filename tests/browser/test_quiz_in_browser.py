@@ -34,6 +34,7 @@ def take_quiz(page, base_url, *, with_htmx):
             # The card was swapped in place, and focus moved to it.
             assert page.url == url_before
             expect(page.locator("#question-card")).to_be_focused()
+        expect(page).to_have_title(re.compile(rf"^Question {position} of "))
         if position < attempt.question_count:
             page.get_by_role("link", name="Next question").click()
     page.get_by_role("button", name="See your results").click()

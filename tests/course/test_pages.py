@@ -235,3 +235,8 @@ def test_the_shared_outline_is_served_from_the_cache(
         response = Client().get(reverse("course:outline"))
     assert small_course.title in response.content.decode()
     assert "csrftoken" not in response.cookies  # nothing on the outline needs one
+
+
+@pytest.mark.parametrize("url", ["/", "/healthz/", "/sections/inference-patterns/"])
+def test_pages_answer_head_requests(client, seed_course, url):
+    assert client.head(url).status_code == 200

@@ -32,10 +32,10 @@ def test_safe_links_and_images_are_kept():
         assert fragment in html
 
 
-def test_tables_get_header_scope_and_a_scrolling_wrapper():
+def test_tables_get_header_scope_and_a_scrolling_wrapper_named_by_their_columns():
     html = render_markdown("| A | B |\n|---|:-:|\n| 1 | 2 |\n")
     assert html.startswith(
-        '<div aria-label="Table" class="table-scroll" role="region" tabindex="0">'
+        '<div aria-label="Table: A, B" class="table-scroll" role="region" tabindex="0">'
     )
     assert '<th scope="col">A</th>' in html
     assert '<th align="center" scope="col">B</th>' in html

@@ -74,3 +74,19 @@ def test_the_admin_path_comes_from_the_environment():
         env={"DJANGO_DEBUG": "1", "DJANGO_ADMIN_PATH": "backstage/"},
     )
     assert result.stdout.strip().splitlines()[-1] == "/backstage/"
+
+
+@pytest.mark.django_db
+def test_setting_a_new_password_by_email_lifts_the_lockout(client):
+    from django.core import mail
+
+    get_user_model().objects.create_user("ada", email="ada@example.org", password="old-pass-42x")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "ada", "password": "wrong"})
+    client.post(reverse("password_reset"), {"email": "ada@example.org"})
+    link = next(line for line in mail.outbox[0].body.splitlines() if "/reset/" in line).strip()
+    form_url = client.get(link, follow=True).redirect_chain[-1][0]
+    new = "a-brand-new-passphrase-77"
+    client.post(form_url, {"new_password1": new, "new_password2": new})
+    response = client.post(reverse("login"), {"username": "ada", "password": new})
+    assert response.status_code == 302

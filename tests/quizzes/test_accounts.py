@@ -207,3 +207,10 @@ def test_a_learner_can_change_their_password(client, db):
     )
     assert response["Location"] == reverse("password_change_done")
     assert get_user_model().objects.get(username="ada").check_password(new)
+
+
+def test_form_errors_are_summed_up_first_and_focused(client, db):
+    html = sign_up(client, password="password").content.decode()
+    summary = html.index('class="error-summary" role="alert" tabindex="-1" autofocus')
+    assert summary < html.index('name="username"')
+    assert "Password confirmation: This password is too common." in html

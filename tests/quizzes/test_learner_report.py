@@ -128,12 +128,22 @@ def test_the_csv_has_one_row_per_answer(instructor_client, course, ada, visitor)
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert 'filename="responses.csv"' in response["Content-Disposition"]
     rows = rows_of(response)
-    assert rows[0] == ["learner", "attempt", "section", "question", "chosen", "correct", "when"]
+    assert rows[0] == [
+        "learner",
+        "attempt",
+        "section",
+        "question",
+        "chosen",
+        "correct",
+        "confidence",
+        "when",
+    ]
     assert len(rows) == 1 + 4 + 4 + 4 + 1
     first = rows[1]
     assert first[0] == "ada"
     assert first[2:6] == ["1.1", "Q1: First?", "Choice 1", "yes"]
-    assert first[6].endswith("+00:00")
+    assert first[6] == ""  # no "I'm sure" or "I'm guessing" given
+    assert first[7].endswith("+00:00")
     assert rows[3][3:6] == ["Q3: Third?", "Choice 2", "no"]
     assert rows[7][3:6] == ["Q3: Third?", "Choice 1 | Choice 3", "yes"]
     assert [row[0] for row in rows[9:]] == [f"Anonymous learner {visitor.pk}"] * 5

@@ -382,3 +382,20 @@ def test_the_review_page_query_budget_is_flat(
     clock.move_to(START + timedelta(days=1))
     with django_assert_max_num_queries(8):
         client.get(reverse("quizzes:review"))
+
+
+def test_a_takeaway_missed_in_the_account_is_not_retained_by_a_merge(client, section):
+    password = "a-long-unusual-passphrase-42"
+    get_user_model().objects.create_user("ada", password=password)
+    account = Client()
+    account.post(reverse("login"), {"username": "ada", "password": password})
+    miss_first_question(account, section)
+    client.post(reverse("quizzes:start", args=[section.slug]))
+    attempt = Attempt.objects.exclude(learner__user__username="ada").get()
+    client.post(
+        reverse("quizzes:question", args=[attempt.pk, 1]),
+        {"choice": choice_ids(attempt, 1, correct=True), "confidence": "sure"},
+    )
+    client.post(reverse("login"), {"username": "ada", "password": password})
+    item = ReviewItem.objects.get()
+    assert (item.retained, item.ever_missed) == (False, True)
