@@ -12,7 +12,7 @@ import random
 from datetime import datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Count, F, Q, When
+from django.db.models import Case, Count, F, Min, Q, When
 from django.utils import timezone
 
 from quizzes.answers import ALREADY_ANSWERED, AnswerRefused, is_right, validate_choice_ids
@@ -71,6 +71,15 @@ def due_items(learner):
         .select_related("takeaway__section")
         .order_by("due_at", "pk")
     )
+
+
+def upcoming(learner):
+    """When the next review after today comes due, and how many are scheduled after today."""
+    if learner is None:
+        return None, 0
+    later = ReviewItem.objects.filter(learner=learner, due_at__gt=end_of_today())
+    summary = later.aggregate(next_due=Min("due_at"), count=Count("pk"))
+    return summary["next_due"], summary["count"]
 
 
 def question_for(item):

@@ -12,7 +12,7 @@ from quizzes.cards import ordered_choices, question_card
 from quizzes.learners import current_learner
 from quizzes.models import Attempt, Question, Quiz, Response, ReviewAnswer
 from quizzes.progress import course_progress, set_lesson_complete
-from quizzes.review import answer_review, due_items, question_for, shuffled_choices
+from quizzes.review import answer_review, due_items, question_for, shuffled_choices, upcoming
 
 WRONG_REVIEW = "That review answer is not one this page asked for. Reload the Review page."
 # Fragments htmx swaps in place of the question card.
@@ -311,14 +311,18 @@ def _review_card(
 @never_cache
 @require_safe
 def review(request):
-    due = due_items(current_learner(request))
+    learner = current_learner(request)
+    due = due_items(learner)
     item = due.first()
     question = question_for(item) if item else None
     if question is None:
         template = "quizzes/review.html"
         if _wants_fragment(request):
             template += "#question-card"
-        return TemplateResponse(request, template, {"item": None, "due_count": 0})
+        next_due, later = upcoming(learner)
+        return TemplateResponse(
+            request, template, {"item": None, "due_count": 0, "next_due": next_due, "later": later}
+        )
     return _review_card(request, item, question, due_count=due.count())
 
 

@@ -236,7 +236,10 @@ def miss_first_question(client, section):
 
 def test_the_review_page_has_nothing_before_anything_is_due(client, section):
     miss_first_question(client, section)
-    assert "Nothing to review right now" in client.get(reverse("quizzes:review")).content.decode()
+    html = client.get(reverse("quizzes:review")).content.decode()
+    assert "Nothing to review right now" in html
+    assert "1 takeaway is scheduled; the next comes due on <time" in html
+    assert ">Tuesday 3 March</time>" in html
 
 
 def test_the_review_page_asks_a_due_takeaway_and_explains_the_answer(client, section, clock):
