@@ -60,7 +60,9 @@ def quiz(request, slug):
             "quiz": quiz,
             "section": quiz.section,
             "question_count": quiz.questions.filter(active=True).count(),
-            "unfinished": next((a for a in attempts if not a.is_finished), None),
+            "unfinished": next(
+                (a for a in attempts if not a.is_finished and not a.abandoned), None
+            ),
             "latest": finished[0] if finished else None,
             "best": max((a.score for a in finished), default=None),
             "finished_count": len(finished),
@@ -85,6 +87,8 @@ def attempt(request, attempt_id):
     attempt = _own_attempt(request, attempt_id)
     if attempt.is_finished:
         return redirect("quizzes:results", attempt.pk)
+    if attempt.abandoned:
+        return redirect(attempt.quiz.get_absolute_url())
     first_open = attempt.responses.filter(answered_at=None).order_by("position").first()
     position = first_open.position if first_open else attempt.question_count
     return redirect("quizzes:question", attempt.pk, position)

@@ -214,3 +214,14 @@ def test_form_errors_are_summed_up_first_and_focused(client, db):
     summary = html.index('class="error-summary" role="alert" tabindex="-1" autofocus')
     assert summary < html.index('name="username"')
     assert "Password confirmation: This password is too common." in html
+
+
+def test_an_abandoned_attempt_sends_the_learner_back_to_the_quiz(client, small_course, start_quiz):
+    get_user_model().objects.create_user("ada", password=PASSWORD)
+    account_browser = Client()
+    log_in(account_browser)
+    old = start_quiz(small_course, using=account_browser)
+    start_quiz(small_course)
+    log_in(client)
+    response = account_browser.get(reverse("quizzes:attempt", args=[old.pk]))
+    assert response["Location"] == small_course.quiz.get_absolute_url()
