@@ -1,4 +1,5 @@
 import csv
+import html
 
 from django import forms
 from django.contrib import admin
@@ -10,7 +11,8 @@ from django.http import Http404, StreamingHttpResponse
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html_join
+from django.utils.html import format_html_join, strip_tags
+from django.utils.text import Truncator
 
 from course.models import Section
 from quizzes.analysis import percent, question_results, quiz_result, with_attempt_counts
@@ -150,7 +152,8 @@ class QuestionAdmin(admin.ModelAdmin):
 
     @admin.display(description="Prompt")
     def short_prompt(self, question):
-        return question.prompt[:80]
+        # The rendered text, without Markdown's asterisks; escaped again by the admin.
+        return Truncator(html.unescape(strip_tags(question.prompt_html))).chars(80)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "takeaway":

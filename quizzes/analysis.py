@@ -19,7 +19,7 @@ def percent(part, whole):
 @dataclass
 class QuestionResult:
     position: int
-    prompt: str
+    prompt_html: str
     question_id: int
     answers: int
     right: int
@@ -80,7 +80,7 @@ def question_results(quiz):
         .order_by("position")
         .values_list(
             "position",
-            "prompt",
+            "prompt_html",
             "pk",
             "answers",
             "right",

@@ -63,3 +63,9 @@ def test_quizzes_are_listed_with_their_questions(admin_client, small_course):
     html = response.content.decode()
     for prompt in ["First?", "Second?", "Third?", "Fourth?"]:
         assert prompt in html
+
+
+def test_the_question_list_shows_prompts_without_markdown_syntax(admin_client, seed_course):
+    html = admin_client.get(reverse("admin:quizzes_question_changelist")).content.decode()
+    assert "*weekly*" not in html
+    assert "ready before a weekly review" in html
