@@ -1,8 +1,9 @@
 """Attempt rules: start, answer (lock and score), finish. Used by views, admin and tests.
 
 Writes are race-safe on SQLite and PostgreSQL alike: locking an answer and finishing an
-attempt are conditional updates (`UPDATE ... WHERE answered_at IS NULL`), so concurrent
-submits of the same answer store one response, never two.
+attempt are conditional updates on the row's own columns (`UPDATE ... WHERE answered_at
+IS NULL`), under a row lock on the attempt, so concurrent submits of the same answer store
+one response, never two.
 """
 
 import random
@@ -86,9 +87,18 @@ def answer(*, response, raw_choice_ids, confidence=""):
     right = is_right(correct_ids=correct_ids, chosen_ids=chosen)
     now = timezone.now()
     with transaction.atomic():
-        locked = Response.objects.filter(
-            pk=response.pk, answered_at=None, attempt__finished_at=None, attempt__abandoned=False
-        ).update(answered_at=now, correct=right, confidence=confidence)
+        # Lock the attempt's row: answers to one attempt and its finish take turns. The
+        # response's own update then tests only its own columns: a condition through a
+        # join would become a subquery that PostgreSQL does not re-check after waiting
+        # for a concurrent writer, and two submissions could both lock the answer.
+        still_open = Attempt.objects.select_for_update().filter(
+            pk=attempt.pk, finished_at=None, abandoned=False
+        )
+        if not still_open.exists():
+            raise AnswerRefused("attempt_finished", ATTEMPT_FINISHED, status=409)
+        locked = Response.objects.filter(pk=response.pk, answered_at=None).update(
+            answered_at=now, correct=right, confidence=confidence
+        )
         if not locked:
             raise AnswerRefused("already_answered", ALREADY_ANSWERED, status=409)
         Response.chosen.through.objects.bulk_create(
