@@ -156,7 +156,9 @@ def test_a_killed_worker_loses_no_acknowledged_answer(site):
 
     with ThreadPoolExecutor(max_workers=10) as pool:
         running = [pool.submit(answer_until_stopped, n) for n in range(10)]
-        time.sleep(1.5)
+        deadline = time.monotonic() + 20
+        while len(acknowledged) < 10 and time.monotonic() < deadline:
+            time.sleep(0.05)  # kill only once answers are flowing
         for pid in site.worker_pids()[:1]:
             os.kill(pid, signal.SIGKILL)
         time.sleep(2)
