@@ -25,6 +25,7 @@ class SectionProgress:
     takeaways: int = 0
     retained: int = 0
     due: int = 0
+    in_progress: bool = False  # an attempt at the quiz is open
 
     @property
     def retained_percent(self):
@@ -79,15 +80,16 @@ def course_progress(learner, sections):
         read = LessonCompletion.objects.filter(learner=learner, section__in=entries)
         for section_id in read.values_list("section_id", flat=True):
             entries[section_id].read = True
-        finished = (
-            Attempt.objects.filter(
-                learner=learner, quiz__section__in=entries, finished_at__isnull=False
-            )
+        attempts = (
+            Attempt.objects.filter(learner=learner, quiz__section__in=entries, abandoned=False)
             .order_by("finished_at")
-            .values_list("quiz__section_id", "score", "passed")
+            .values_list("quiz__section_id", "score", "passed", "finished_at")
         )
-        for section_id, score, passed in finished:
+        for section_id, score, passed, finished_at in attempts:
             entry = entries[section_id]
+            if finished_at is None:
+                entry.in_progress = True
+                continue
             entry.attempts += 1
             entry.latest = score
             entry.best = score if entry.best is None else max(entry.best, score)
@@ -96,14 +98,15 @@ def course_progress(learner, sections):
 
 
 def next_step(progress, last_section_id):
-    """Where Continue goes: the first unfinished lesson or quiz from the last section
-    visited onwards, wrapping round to the start; None when everything is done."""
+    """Where Continue goes: the first unread lesson, quiz not passed or quiz attempt left
+    open, from the last section visited onwards, wrapping round to the start; None when
+    everything is done."""
     entries = progress.sections
     start = next((i for i, e in enumerate(entries) if e.section.pk == last_section_id), 0)
     for entry in entries[start:] + entries[:start]:
         if not entry.read:
             return entry.section, "lesson"
-        if entry.has_quiz and not entry.passed:
+        if entry.has_quiz and (not entry.passed or entry.in_progress):
             return entry.section, "quiz"
     return None
 

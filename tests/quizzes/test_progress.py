@@ -98,3 +98,16 @@ def test_continue_wraps_round_and_ends_when_all_is_done(course_of, learner):
     set_lesson_complete(learner=learner, section=first, complete=True)
     finished_attempt(learner, first, 100)
     assert next_step(course_progress(learner, sections()), second.pk) is None
+
+
+def test_continue_goes_back_to_a_retake_left_open(course_of, learner):
+    from quizzes.scoring import start_attempt
+
+    (section,) = course_of(1)
+    set_lesson_complete(learner=learner, section=section, complete=True)
+    finished_attempt(learner, section, 100)
+    assert next_step(course_progress(learner, sections()), section.pk) is None
+    start_attempt(learner=learner, quiz=section.quiz)
+    progress = course_progress(learner, sections())
+    assert next_step(progress, section.pk) == (section, "quiz")
+    assert progress.sections[0].attempts == 1
