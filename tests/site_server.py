@@ -50,6 +50,7 @@ def manage(env, *args):
         capture_output=True,
         text=True,
         check=True,
+        timeout=300,  # a hang fails the test instead of stalling the suite
     )
 
 

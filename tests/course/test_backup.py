@@ -17,6 +17,7 @@ def manage(*args, database):
         capture_output=True,
         text=True,
         check=False,
+        timeout=300,  # a hang fails the test instead of stalling the suite
     )
 
 

@@ -26,9 +26,10 @@ class Command(BaseCommand):
         source = sqlite3.connect(connection.settings_dict["NAME"], timeout=20)
         copy = sqlite3.connect(target)
         try:
-            # A consistent snapshot even while others write: a plain file copy of a
-            # live WAL database is not.
-            source.backup(copy, pages=1024)
+            # One step, one consistent snapshot, while others go on writing (WAL lets
+            # them): a backup in small steps restarts whenever another connection writes,
+            # and may never finish on a busy site. A plain file copy is not consistent.
+            source.backup(copy)
             result = copy.execute("PRAGMA integrity_check").fetchone()[0]
         finally:
             copy.close()
