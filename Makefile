@@ -32,7 +32,7 @@ serve: $(VENV)/.installed
 	$(PY) manage.py migrate --no-input && \
 	$(PY) manage.py import_content && \
 	$(PY) manage.py collectstatic --no-input --verbosity 0 && \
-	exec $(BIN)/gunicorn course.wsgi --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-2} --access-logfile -
+	exec $(BIN)/gunicorn course.project.wsgi --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-2} --access-logfile -
 
 # The benchmark (README.md, Benchmark): gunicorn with production settings on a throwaway
 # SQLite site, driven by wrk; BENCH_SECONDS (default 12) is the time per scenario. The

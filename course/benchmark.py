@@ -93,8 +93,8 @@ def _take_quiz(learner, quiz):
     )
     for response in responses:
         right = [choice.pk for choice in response.question.choices.all() if choice.correct]
-        scoring.answer(response=response, raw_choice_ids=right)
-    scoring.finish(attempt=attempt)
+        scoring.answer_question(answer=response, raw_choice_ids=right)
+    scoring.finish_attempt(attempt=attempt)
 
 
 def logged_in_learner(sections):
@@ -262,7 +262,7 @@ def serve(site, env):
     log = open(site / "gunicorn.log", "w")  # noqa: SIM115 (closed below)
     options = f"--bind {address} --workers {WORKERS} --log-level warning".split()
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "course.wsgi", *options],
+        [sys.executable, "-m", "gunicorn", "course.project.wsgi", *options],
         cwd=settings.BASE_DIR,
         env=env,
         stdout=log,

@@ -468,7 +468,7 @@ def _drop_extra_takeaways(section, count):
 
 def _retire_or_delete(queryset):
     """Remove rows learners never answered; keep answered ones, inactive, for history."""
-    answered = queryset.filter(responses__isnull=False).distinct()
+    answered = queryset.filter(answers__isnull=False).distinct()
     changed = answered.filter(active=True).update(active=False) > 0
     deleted, _ = queryset.exclude(pk__in=answered.values("pk")).delete()
     return changed or deleted > 0

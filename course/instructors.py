@@ -1,7 +1,7 @@
 """Instructors: staff accounts in the "Instructors" group.
 
 Its members edit the course (sections, takeaways, quizzes, questions, choices) and read how
-learners do (attempts, responses, progress), and nothing about accounts or groups. The
+learners do (attempts, answers, progress), and nothing about accounts or groups. The
 group is made by a data migration (course/migrations/0002) with `update_instructors_group`.
 """
 
@@ -30,7 +30,7 @@ INSTRUCTOR_PERMISSIONS = {
         "question": EDIT,
         "choice": [*EDIT, "delete"],
         "attempt": READ,
-        "response": READ,
+        "answer": READ,
         "learner": READ,
         "lessoncompletion": READ,
     },

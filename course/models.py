@@ -1,5 +1,8 @@
+"""Lessons: the course, its sections (rendered once, on save) and their key takeaways."""
+
 import re
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
@@ -108,6 +111,13 @@ class Section(models.Model):
             self.body_html = render_markdown(self.body)
             self.toc = table_of_contents(self.body_html)
             self._rendered_body = self.body
+
+    def quiz_or_none(self):
+        """The section's quiz, or None when it has none."""
+        try:
+            return self.quiz
+        except ObjectDoesNotExist:
+            return None
 
     def heading_ids(self):
         return {entry["id"] for entry in self.toc}

@@ -1,7 +1,7 @@
 """Item analysis: how learners do on a quiz and on each of its questions.
 
 Every number is counted by the database (COUNT ... FILTER, a subquery for the wrong choice
-picked most often, ORDER BY with OFFSET for the median), never by looping over responses
+picked most often, ORDER BY with OFFSET for the median), never by looping over answers
 in Python, so the cost does not grow with the number of attempts fetched.
 """
 
@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, Q, Subquery
 
-from quizzes.models import Attempt, Choice, Quiz, Response
+from quizzes.models import Answer, Attempt, Choice, Quiz
 
 
 def percent(part, whole):
@@ -57,24 +57,24 @@ class QuizResult:
 def question_results(quiz):
     """Per active question: answers given, how many were right, and the wrong choice picked
     most often (ties go to the earlier choice). One query."""
-    answered = Q(responses__answered_at__isnull=False)
+    answered = Q(answers__answered_at__isnull=False)
     wrong_picks = (
         Choice.objects.filter(question=OuterRef("pk"), correct=False)
-        .annotate(picks=Count("responses", filter=answered))
+        .annotate(picks=Count("answers", filter=answered))
         .filter(picks__gt=0)
         .order_by("-picks", "position")
     )
     questions = (
         quiz.questions.filter(active=True)
         .annotate(
-            answers=Count("responses", filter=answered),
-            right=Count("responses", filter=Q(responses__correct=True)),
+            answer_count=Count("answers", filter=answered),
+            right=Count("answers", filter=Q(answers__correct=True)),
             top_wrong_choice=Subquery(wrong_picks.values("text")[:1]),
             top_wrong_picks=Subquery(wrong_picks.values("picks")[:1]),
-            sure=Count("responses", filter=answered & Q(responses__confidence=Response.SURE)),
+            sure=Count("answers", filter=answered & Q(answers__confidence=Answer.SURE)),
             sure_wrong=Count(
-                "responses",
-                filter=answered & Q(responses__confidence=Response.SURE, responses__correct=False),
+                "answers",
+                filter=answered & Q(answers__confidence=Answer.SURE, answers__correct=False),
             ),
         )
         .order_by("position")
@@ -82,7 +82,7 @@ def question_results(quiz):
             "position",
             "prompt_html",
             "pk",
-            "answers",
+            "answer_count",
             "right",
             "top_wrong_choice",
             "top_wrong_picks",

@@ -4,7 +4,13 @@ Before the answer is locked the card holds the prompt and the choices' ids and t
 never which choice is right, any feedback or the explanation.
 """
 
-from quizzes.models import Response
+from course.models import Section
+from quizzes.models import Answer, Question
+
+
+def lesson_link(question: Question, *, section: Section) -> str:
+    """Where the lesson teaches what the question tests."""
+    return f"{section.get_absolute_url()}#{question.heading_id}"
 
 
 def ordered_choices(question, choice_ids):
@@ -34,7 +40,7 @@ def question_card(
         return card
     card["result"] = {
         "correct": correct,
-        "confidence": dict(Response.CONFIDENCE).get(confidence, ""),
+        "confidence": dict(Answer.CONFIDENCE).get(confidence, ""),
         "choices": [
             {
                 "text": choice.text,
@@ -45,6 +51,20 @@ def question_card(
             for choice in choices
         ],
         "explanation_html": question.explanation_html,
-        "lesson_url": f"{section.get_absolute_url()}#{question.heading_id}",
+        "lesson_url": lesson_link(question, section=section),
     }
     return card
+
+
+def result_row(answer: Answer, *, section: Section) -> dict:
+    """One locked answer as the results page lists it."""
+    question = answer.question
+    return {
+        "position": answer.position,
+        "prompt_html": question.prompt_html,
+        "correct": answer.correct,
+        "chosen": [choice.text for choice in answer.chosen.all()],
+        "right_answers": [choice.text for choice in question.choices.all() if choice.correct],
+        "explanation_html": question.explanation_html,
+        "lesson_url": lesson_link(question, section=section),
+    }

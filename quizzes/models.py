@@ -1,3 +1,5 @@
+"""Quizzes and what learners do: learners, lessons read, attempts, answers, reviews."""
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -224,17 +226,18 @@ class Attempt(models.Model):
         return self.finished_at is not None
 
 
-class Response(models.Model):
-    """One per question of an attempt, created with the attempt; answering locks it."""
+class Answer(models.Model):
+    """A learner's answer to one question of an attempt: created empty with the attempt,
+    locked when answered."""
 
     SURE = "sure"
     GUESSING = "guessing"
     CONFIDENCE = [(SURE, "I'm sure"), (GUESSING, "I'm guessing")]
 
-    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="responses")
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="responses")
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
     position = models.PositiveSmallIntegerField()
-    chosen = models.ManyToManyField(Choice, related_name="responses", blank=True)
+    chosen = models.ManyToManyField(Choice, related_name="answers", blank=True)
     correct = models.BooleanField(null=True, blank=True)
     confidence = models.CharField(max_length=8, choices=CONFIDENCE, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
@@ -242,12 +245,8 @@ class Response(models.Model):
     class Meta:
         ordering = ["attempt", "position"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["attempt", "question"], name="one_response_per_question"
-            ),
-            models.UniqueConstraint(
-                fields=["attempt", "position"], name="one_response_per_position"
-            ),
+            models.UniqueConstraint(fields=["attempt", "question"], name="one_answer_per_question"),
+            models.UniqueConstraint(fields=["attempt", "position"], name="one_answer_per_position"),
         ]
 
     def __str__(self):
@@ -299,7 +298,7 @@ class ReviewAnswer(models.Model):
     step = models.PositiveSmallIntegerField(help_text="The step the item was at.")
     chosen = models.ManyToManyField(Choice, related_name="review_answers", blank=True)
     correct = models.BooleanField()
-    confidence = models.CharField(max_length=8, choices=Response.CONFIDENCE, blank=True)
+    confidence = models.CharField(max_length=8, choices=Answer.CONFIDENCE, blank=True)
     answered_at = models.DateTimeField()
 
     class Meta:

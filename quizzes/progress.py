@@ -8,24 +8,40 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 from django.utils import timezone
 
-from course.models import KeyTakeaway
+from course.models import KeyTakeaway, Section
 from quizzes.models import Attempt, LessonCompletion
 from quizzes.review import retention_by_section
 
 
 @dataclass
-class SectionProgress:
-    section: object
-    has_quiz: bool
-    read: bool = False
+class QuizRecord:
+    """A learner's record on one quiz, folded from their attempts oldest first: the one
+    rule for the number of attempts, the best and latest scores and passing."""
+
     attempts: int = 0
     best: int | None = None
     latest: int | None = None
     passed: bool = False
+    in_progress: bool = False  # an attempt at the quiz is open
+
+    def add(self, *, score: int | None, passed: bool | None, finished: bool) -> None:
+        if not finished:
+            self.in_progress = True
+            return
+        self.attempts += 1
+        self.latest = score
+        self.best = score if self.best is None else max(self.best, score)
+        self.passed = self.passed or bool(passed)
+
+
+@dataclass
+class SectionProgress(QuizRecord):
+    section: Section | None = None
+    has_quiz: bool = False
+    read: bool = False
     takeaways: int = 0
     retained: int = 0
     due: int = 0
-    in_progress: bool = False  # an attempt at the quiz is open
 
     @property
     def retained_percent(self):
@@ -55,16 +71,11 @@ class CourseProgress:
         return sum(entry.due for entry in self.sections)
 
 
-def _has_quiz(section):
-    try:
-        return section.quiz is not None
-    except section.__class__.quiz.RelatedObjectDoesNotExist:
-        return False
-
-
 def course_progress(learner, sections):
     """Progress over `sections` (fetched with select_related("quiz")): four queries."""
-    entries = {s.pk: SectionProgress(section=s, has_quiz=_has_quiz(s)) for s in sections}
+    entries = {
+        s.pk: SectionProgress(section=s, has_quiz=s.quiz_or_none() is not None) for s in sections
+    }
     takeaway_counts = (
         KeyTakeaway.objects.filter(section__in=entries)
         .values("section_id")
@@ -86,14 +97,7 @@ def course_progress(learner, sections):
             .values_list("quiz__section_id", "score", "passed", "finished_at")
         )
         for section_id, score, passed, finished_at in attempts:
-            entry = entries[section_id]
-            if finished_at is None:
-                entry.in_progress = True
-                continue
-            entry.attempts += 1
-            entry.latest = score
-            entry.best = score if entry.best is None else max(entry.best, score)
-            entry.passed = entry.passed or bool(passed)
+            entries[section_id].add(score=score, passed=passed, finished=finished_at is not None)
     return CourseProgress(sections=list(entries.values()))
 
 

@@ -4,9 +4,12 @@ Both run a fixed number of queries per page (or per chunk of rows, for the CSV),
 many learners and answers there are.
 """
 
-from django.db.models import Count, Max, Prefetch, Q
+from collections.abc import Iterable, Iterator
 
-from quizzes.models import Attempt, Choice, Response
+from django.db.models import Prefetch
+
+from quizzes.models import Answer, Attempt, Choice
+from quizzes.progress import QuizRecord
 
 CSV_HEADER = [
     "learner",
@@ -22,23 +25,25 @@ CSV_HEADER = [
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def best_scores(learner_ids):
+def best_scores(learner_ids: Iterable[int]) -> dict[int, list[tuple[str, int | None, bool]]]:
     """Best score and whether passed, per learner and quiz, in course order; one query.
 
     Returns {learner id: [(section number, best score, passed), ...]}.
     """
-    rows = (
+    finished = (
         Attempt.objects.filter(learner_id__in=learner_ids, finished_at__isnull=False)
-        .values("learner_id", "quiz__section__number", "quiz__section__sort_key")
-        .annotate(best=Max("score"), passes=Count("pk", filter=Q(passed=True)))
-        .order_by("learner_id", "quiz__section__sort_key")
+        .order_by("learner_id", "quiz__section__sort_key", "finished_at")
+        .values_list("learner_id", "quiz__section__number", "score", "passed")
     )
-    scores = {}
-    for row in rows:
-        scores.setdefault(row["learner_id"], []).append(
-            (row["quiz__section__number"], row["best"], row["passes"] > 0)
+    records = {}
+    for learner_id, number, score, passed in finished:
+        records.setdefault(learner_id, {}).setdefault(number, QuizRecord()).add(
+            score=score, passed=passed, finished=True
         )
-    return scores
+    return {
+        learner_id: [(number, record.best, record.passed) for number, record in by_quiz.items()]
+        for learner_id, by_quiz in records.items()
+    }
 
 
 def csv_cell(value):
@@ -48,29 +53,29 @@ def csv_cell(value):
     return value
 
 
-def response_rows(chunk_size=1000):
+def answer_rows(*, chunk_size: int = 1000) -> Iterator[list]:
     """CSV_HEADER, then one row per answered question of every attempt, oldest first.
 
     Rows are read from the database `chunk_size` at a time, so a large export never holds
-    every response in memory.
+    every answer in memory.
     """
-    responses = (
-        Response.objects.filter(answered_at__isnull=False)
+    answers = (
+        Answer.objects.filter(answered_at__isnull=False)
         .select_related("attempt__learner__user", "question__quiz__section")
         .prefetch_related(Prefetch("chosen", queryset=Choice.objects.order_by("position")))
         .order_by("attempt__started_at", "attempt_id", "position")
     )
     yield CSV_HEADER
-    for response in responses.iterator(chunk_size=chunk_size):
-        question = response.question
+    for answer in answers.iterator(chunk_size=chunk_size):
+        question = answer.question
         row = [
-            str(response.attempt.learner),
-            response.attempt_id,
+            str(answer.attempt.learner),
+            answer.attempt_id,
             question.quiz.section.number,
             f"Q{question.position}: {question.prompt}",
-            " | ".join(choice.text for choice in response.chosen.all()),
-            "yes" if response.correct else "no",
-            response.confidence,
-            response.answered_at.isoformat(),
+            " | ".join(choice.text for choice in answer.chosen.all()),
+            "yes" if answer.correct else "no",
+            answer.confidence,
+            answer.answered_at.isoformat(),
         ]
         yield [csv_cell(value) for value in row]

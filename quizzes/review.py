@@ -9,14 +9,15 @@ change quiz scores. The clock is django.utils.timezone.now, so tests can move it
 """
 
 import random
+from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, F, Min, Q, When
 from django.utils import timezone
 
-from quizzes.answers import ALREADY_ANSWERED, AnswerRefused, is_right, validate_choice_ids
-from quizzes.models import Question, Response, ReviewAnswer, ReviewItem
+from quizzes.checking import ALREADY_ANSWERED, AnswerRefused, CheckedAnswer, check_answer
+from quizzes.models import Question, ReviewAnswer, ReviewItem
 
 INTERVAL_DAYS = [1, 3, 7, 21]
 RETAINED_FROM_STEP = INTERVAL_DAYS.index(7)
@@ -34,32 +35,42 @@ def _due_after(step):
     return timezone.now() + timedelta(days=INTERVAL_DAYS[step])
 
 
-def record_quiz_answer(*, learner, question, right, confidence):
-    """Schedule the takeaway a quiz question tests, from how it was answered. An update,
-    and an insert only the first time the takeaway comes up for this learner."""
-    items = ReviewItem.objects.filter(learner=learner, takeaway_id=question.takeaway_id)
-    if right and confidence == Response.SURE:
-        # Retained straight from the quiz only if never missed.
-        changes = {"retained": Case(When(ever_missed=False, then=True), default=F("retained"))}
-        first_time = {"retained": True}
-    else:
-        changes = {
+def _schedule_changes(*, checked, question, reviewed_at_step=None):
+    """How an answer moves the learner's item for the question's takeaway: the one rule
+    for quiz answers (`reviewed_at_step` None) and reviews. A database update's values."""
+    if not checked.right_and_sure:
+        # A miss, or a right answer marked as a guess: back to the first step.
+        return {
             "step": 0,
             "due_at": _due_after(0),
             "last_question": question,
-            "retained": F("retained") if right else False,
-            "ever_missed": F("ever_missed") if right else True,
+            "retained": F("retained") if checked.right else False,
+            "ever_missed": F("ever_missed") if checked.right else True,
         }
-        first_time = {**changes, "retained": False, "ever_missed": not right}
+    if reviewed_at_step is None:
+        # Retained straight from the quiz only if never missed.
+        return {"retained": Case(When(ever_missed=False, then=True), default=F("retained"))}
+    step = reviewed_at_step + 1
+    return {
+        "step": step,
+        "due_at": _due_after(step) if step < len(INTERVAL_DAYS) else None,
+        "retained": True if reviewed_at_step >= RETAINED_FROM_STEP else F("retained"),
+    }
+
+
+def schedule_after_quiz_answer(*, learner, question, checked: CheckedAnswer) -> None:
+    """Schedule the takeaway a quiz question tests, from how it was answered. An update,
+    and an insert only the first time the takeaway comes up for this learner."""
+    items = ReviewItem.objects.filter(learner=learner, takeaway_id=question.takeaway_id)
+    changes = _schedule_changes(checked=checked, question=question)
     if items.update(**changes):
         return
     try:
         with transaction.atomic():
-            ReviewItem.objects.create(
-                learner=learner, takeaway_id=question.takeaway_id, **first_time
-            )
+            ReviewItem.objects.create(learner=learner, takeaway_id=question.takeaway_id)
     except IntegrityError:  # the same learner's other answer created it a moment ago
-        items.update(**changes)
+        pass
+    items.update(**changes)
 
 
 def due_items(learner):
@@ -103,49 +114,43 @@ def shuffled_choices(item, question):
     return choices
 
 
-def answer_review(*, item, question, raw_choice_ids, confidence, version):
+def answer_review(
+    *,
+    item: ReviewItem,
+    question: Question,
+    raw_choice_ids: Sequence[str],
+    confidence: str,
+    version: int,
+) -> tuple[ReviewAnswer, CheckedAnswer]:
     """Lock one review answer and reschedule the item, exactly once per version."""
     if question.takeaway_id != item.takeaway_id or not question.active:
         raise AnswerRefused("wrong_question", WRONG_QUESTION)
-    allowed = [choice.pk for choice in question.choices.all() if choice.active]
-    chosen = validate_choice_ids(question=question, raw_ids=raw_choice_ids, allowed_ids=allowed)
-    if confidence not in ("", Response.SURE, Response.GUESSING):
-        confidence = ""
-    correct_ids = [choice.pk for choice in question.choices.all() if choice.correct]
-    right = is_right(correct_ids=correct_ids, chosen_ids=chosen)
-    if right and confidence == Response.SURE:
-        step = item.step + 1
-        changes = {
-            "step": step,
-            "due_at": _due_after(step) if step < len(INTERVAL_DAYS) else None,
-            "retained": item.retained or item.step >= RETAINED_FROM_STEP,
-        }
-    else:
-        changes = {
-            "step": 0,
-            "due_at": _due_after(0),
-            "last_question": question,
-            "retained": item.retained and right,
-            "ever_missed": item.ever_missed or not right,
-        }
+    checked = check_answer(
+        question=question,
+        raw_choice_ids=raw_choice_ids,
+        allowed_ids=[choice.pk for choice in question.choices.all() if choice.active],
+        confidence=confidence,
+    )
+    changes = _schedule_changes(checked=checked, question=question, reviewed_at_step=item.step)
     with transaction.atomic():
         updated = ReviewItem.objects.filter(
             pk=item.pk, reviews=version, due_at__lte=end_of_today()
         ).update(reviews=F("reviews") + 1, **changes)
         if not updated:
             raise AnswerRefused("already_answered", ALREADY_ANSWERED, status=409)
-        answer = ReviewAnswer.objects.create(
+        review_answer = ReviewAnswer.objects.create(
             item=item,
             question=question,
             step=item.step,
-            correct=right,
-            confidence=confidence,
+            correct=checked.right,
+            confidence=checked.confidence,
             answered_at=timezone.now(),
         )
         ReviewAnswer.chosen.through.objects.bulk_create(
-            ReviewAnswer.chosen.through(reviewanswer_id=answer.pk, choice_id=pk) for pk in chosen
+            ReviewAnswer.chosen.through(reviewanswer_id=review_answer.pk, choice_id=pk)
+            for pk in checked.chosen_ids
         )
-    return answer, chosen
+    return review_answer, checked
 
 
 def retention_by_section(learner):

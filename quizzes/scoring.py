@@ -1,35 +1,36 @@
-"""Attempt rules: start, answer (lock and score), finish. Used by views, admin and tests.
+"""Attempt rules: start an attempt, answer a question (lock and score), finish an attempt.
 
-Writes are race-safe on SQLite and PostgreSQL alike: locking an answer and finishing an
-attempt are conditional updates on the row's own columns (`UPDATE ... WHERE answered_at
-IS NULL`), under a row lock on the attempt, so concurrent submits of the same answer store
-one response, never two.
+Used by views, admin, commands and tests alike. Writes are race-safe on SQLite and
+PostgreSQL: locking an answer and finishing an attempt are conditional updates on the
+row's own columns (`UPDATE ... WHERE answered_at IS NULL`), under a row lock on the
+attempt, so concurrent submits of the same answer store one answer, never two.
 """
 
 import random
+from collections.abc import Sequence
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from quizzes.answers import (
+from quizzes.checking import (
     ALREADY_ANSWERED,
     ATTEMPT_FINISHED,
     UNANSWERED_QUESTIONS,
     AnswerRefused,
-    is_right,
-    validate_choice_ids,
+    CheckedAnswer,
+    check_answer,
 )
-from quizzes.models import Attempt, Response
-from quizzes.review import record_quiz_answer
+from quizzes.models import Answer, Attempt, Learner, Quiz
+from quizzes.review import schedule_after_quiz_answer
 
 
-def score_percent(correct_count, question_count):
+def score_percent(correct_count: int, question_count: int) -> int:
     if not question_count:
         return 0
     return round(100 * correct_count / question_count)
 
 
-def start_attempt(*, learner, quiz):
+def start_attempt(*, learner: Learner, quiz: Quiz) -> Attempt:
     """The learner's unfinished attempt at this quiz, or a new one.
 
     Two tabs starting at once get one attempt: the database allows one unfinished
@@ -58,8 +59,8 @@ def start_attempt(*, learner, quiz):
                 question_count=len(questions),
                 choice_order=choice_order,
             )
-            Response.objects.bulk_create(
-                Response(attempt=attempt, question=question, position=index)
+            Answer.objects.bulk_create(
+                Answer(attempt=attempt, question=question, position=index)
                 for index, question in enumerate(questions, start=1)
             )
     except IntegrityError:
@@ -67,28 +68,29 @@ def start_attempt(*, learner, quiz):
     return attempt
 
 
-def answer(*, response, raw_choice_ids, confidence=""):
+def answer_question(
+    *, answer: Answer, raw_choice_ids: Sequence[str], confidence: str = ""
+) -> CheckedAnswer:
     """Lock the learner's answer to one question and score it, exactly once.
 
-    Returns the chosen choice ids; `response` is updated in place.
+    `answer` comes with its attempt and question (choices prefetched) and is updated in
+    place.
     """
-    attempt = response.attempt
+    attempt = answer.attempt
     if attempt.is_finished or attempt.abandoned:
         raise AnswerRefused("attempt_finished", ATTEMPT_FINISHED, status=409)
-    if response.is_locked:
+    if answer.is_locked:
         raise AnswerRefused("already_answered", ALREADY_ANSWERED, status=409)
-    allowed_ids = attempt.choice_order.get(str(response.question_id), [])
-    chosen = validate_choice_ids(
-        question=response.question, raw_ids=raw_choice_ids, allowed_ids=allowed_ids
+    checked = check_answer(
+        question=answer.question,
+        raw_choice_ids=raw_choice_ids,
+        allowed_ids=attempt.choice_order.get(str(answer.question_id), []),
+        confidence=confidence,
     )
-    if confidence not in ("", Response.SURE, Response.GUESSING):
-        confidence = ""
-    correct_ids = [choice.pk for choice in response.question.choices.all() if choice.correct]
-    right = is_right(correct_ids=correct_ids, chosen_ids=chosen)
     now = timezone.now()
     with transaction.atomic():
         # Lock the attempt's row: answers to one attempt and its finish take turns. The
-        # response's own update then tests only its own columns: a condition through a
+        # answer's own update then tests only its own columns: a condition through a
         # join would become a subquery that PostgreSQL does not re-check after waiting
         # for a concurrent writer, and two submissions could both lock the answer.
         still_open = Attempt.objects.select_for_update().filter(
@@ -96,32 +98,32 @@ def answer(*, response, raw_choice_ids, confidence=""):
         )
         if not still_open.exists():
             raise AnswerRefused("attempt_finished", ATTEMPT_FINISHED, status=409)
-        locked = Response.objects.filter(pk=response.pk, answered_at=None).update(
-            answered_at=now, correct=right, confidence=confidence
+        locked = Answer.objects.filter(pk=answer.pk, answered_at=None).update(
+            answered_at=now, correct=checked.right, confidence=checked.confidence
         )
         if not locked:
             raise AnswerRefused("already_answered", ALREADY_ANSWERED, status=409)
-        Response.chosen.through.objects.bulk_create(
-            Response.chosen.through(response_id=response.pk, choice_id=pk) for pk in chosen
+        Answer.chosen.through.objects.bulk_create(
+            Answer.chosen.through(answer_id=answer.pk, choice_id=pk) for pk in checked.chosen_ids
         )
-        record_quiz_answer(
-            learner=attempt.learner, question=response.question, right=right, confidence=confidence
+        schedule_after_quiz_answer(
+            learner=attempt.learner, question=answer.question, checked=checked
         )
-    response.answered_at, response.correct, response.confidence = now, right, confidence
-    return chosen
+    answer.answered_at, answer.correct, answer.confidence = now, checked.right, checked.confidence
+    return checked
 
 
-def finish(*, attempt):
+def finish_attempt(*, attempt: Attempt) -> Attempt:
     """Score a fully answered attempt, exactly once; finishing twice changes nothing."""
     if attempt.is_finished:
         return attempt
     if attempt.abandoned:
         raise AnswerRefused("attempt_finished", ATTEMPT_FINISHED, status=409)
     with transaction.atomic():
-        responses = Response.objects.filter(attempt=attempt)
-        if responses.filter(answered_at=None).exists():
+        answers = Answer.objects.filter(attempt=attempt)
+        if answers.filter(answered_at=None).exists():
             raise AnswerRefused("unanswered_questions", UNANSWERED_QUESTIONS, status=409)
-        correct_count = responses.filter(correct=True).count()
+        correct_count = answers.filter(correct=True).count()
         score = score_percent(correct_count, attempt.question_count)
         Attempt.objects.filter(pk=attempt.pk, finished_at=None).update(
             finished_at=timezone.now(),

@@ -86,7 +86,7 @@ def start_site(tmp_path, static_root, *, workers=2):
     port = _free_port()
     log = tmp_path / "gunicorn.log"
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "course.wsgi", "--bind", f"127.0.0.1:{port}",
+        [sys.executable, "-m", "gunicorn", "course.project.wsgi", "--bind", f"127.0.0.1:{port}",
          "--workers", str(workers), "--access-logfile", "-", "--error-logfile", "-",
          "--graceful-timeout", "5", "--timeout", "60"],
         env=env,

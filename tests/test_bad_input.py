@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from course.models import Section
-from quizzes.models import Attempt, Learner, LessonCompletion, Response
+from quizzes.models import Answer, Attempt, Learner, LessonCompletion
 from tests.builders import lesson_md, question_toml, quiz_toml, write_course
 from tests.html import injected_markup
 from tests.quizzes.conftest import choice_ids, question_url
@@ -26,7 +26,7 @@ PAYLOADS = [
 
 
 def nothing_answered():
-    return not Response.objects.filter(answered_at__isnull=False).exists()
+    return not Answer.objects.filter(answered_at__isnull=False).exists()
 
 
 @pytest.fixture

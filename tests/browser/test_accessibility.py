@@ -133,7 +133,7 @@ def test_a_second_tab_after_logging_in_gets_a_clear_reload_message(browser, live
     quiz_tab.locator("#question-card input[name=choice]").first.check()
     quiz_tab.get_by_role("button", name="Check").click()
     expect(quiz_tab.locator("#notice")).to_contain_text("Reload the page")
-    assert not Attempt.objects.get().responses.filter(answered_at__isnull=False).exists()
+    assert not Attempt.objects.get().answers.filter(answered_at__isnull=False).exists()
     quiz_tab.reload()
     quiz_tab.locator("#question-card input[name=choice]").first.check()
     quiz_tab.get_by_role("button", name="Check").click()

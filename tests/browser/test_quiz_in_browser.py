@@ -10,7 +10,7 @@ pytestmark = pytest.mark.browser
 
 
 def right_choice_texts(attempt, position):
-    response = attempt.responses.get(position=position)
+    response = attempt.answers.get(position=position)
     return list(response.question.choices.filter(correct=True).values_list("text", flat=True))
 
 
@@ -57,7 +57,7 @@ def test_a_learner_takes_the_whole_quiz_without_javascript(browser, live_course)
     attempt = take_quiz(page, live_course, with_htmx=False)
     attempt.refresh_from_db()
     assert attempt.score == 100
-    assert attempt.responses.filter(confidence="sure").count() == attempt.question_count
+    assert attempt.answers.filter(confidence="sure").count() == attempt.question_count
     context.close()
 
 
@@ -66,7 +66,7 @@ def test_a_wrong_answer_is_explained_and_retake_starts_over(page, live_course):
     page.get_by_role("button", name="Start the quiz").click()
     attempt = Attempt.objects.get()
     right = right_choice_texts(attempt, 1)
-    question = attempt.responses.get(position=1).question
+    question = attempt.answers.get(position=1).question
     wrong = question.choices.exclude(text__in=right).first()
     page.get_by_label(wrong.text, exact=True).check()
     page.get_by_role("button", name="Check").click()

@@ -20,7 +20,7 @@ def test_a_missed_takeaway_comes_back_a_day_later_with_another_question(
         page.goto(live_course + "/sections/inference-patterns/quiz/")
         page.get_by_role("button", name="Start the quiz").click()
         attempt = Attempt.objects.get()
-        missed = attempt.responses.get(position=1).question
+        missed = attempt.answers.get(position=1).question
         wrong = missed.choices.filter(correct=False).first()
         page.get_by_label(wrong.text, exact=True).check()
         page.get_by_label("I'm sure").check()

@@ -8,7 +8,7 @@ from django.test import Client
 
 from course import benchmark
 from course.models import Section
-from quizzes.models import Response
+from quizzes.models import Answer
 
 WRK_OUTPUT = """Running 10s test @ http://127.0.0.1:8000
   2 threads and 50 connections
@@ -123,7 +123,7 @@ def test_answer_lines_answer_each_question_once_as_their_own_learner(small_cours
         )
         assert (method, response.status_code) == ("POST", 200)
         assert 'id="question-card"' in response.content.decode()
-    assert Response.objects.exclude(answered_at=None).count() == 3
+    assert Answer.objects.exclude(answered_at=None).count() == 3
 
 
 @pytest.mark.django_db

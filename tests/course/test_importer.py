@@ -83,21 +83,21 @@ def test_reimport_keeps_learner_attempts(tmp_path, small_course):
     write_section(content, "1.1", "section-1", title="Edited")
     run_import(content)
     attempt.refresh_from_db()
-    assert attempt.responses.count() == 4
+    assert attempt.answers.count() == 4
 
 
 def test_a_removed_question_that_learners_answered_is_retired_not_deleted(tmp_path, small_course):
     from quizzes.models import Learner
-    from quizzes.scoring import answer, start_attempt
+    from quizzes.scoring import answer_question, start_attempt
 
     attempt = start_attempt(learner=Learner.objects.create(), quiz=small_course.quiz)
-    last = attempt.responses.get(position=4)
-    answer(response=last, raw_choice_ids=[attempt.choice_order[str(last.question_id)][0]])
+    last = attempt.answers.get(position=4)
+    answer_question(answer=last, raw_choice_ids=[attempt.choice_order[str(last.question_id)][0]])
     content = write_course(tmp_path / "shorter", questions=default_questions()[:3])
     run_import(content)
     assert Question.objects.filter(quiz=small_course.quiz, active=True).count() == 3
     assert Question.objects.get(pk=last.question_id).active is False
-    assert attempt.responses.count() == 4
+    assert attempt.answers.count() == 4
 
 
 def test_sections_are_ordered_by_number_part_by_part(tmp_path):
@@ -290,15 +290,17 @@ def test_every_problem_is_reported_at_once(tmp_path):
 
 def test_a_takeaway_removed_with_its_questions_is_dropped_and_history_kept(tmp_path, small_course):
     from quizzes.models import Learner
-    from quizzes.scoring import answer, start_attempt
+    from quizzes.scoring import answer_question, start_attempt
 
     attempt = start_attempt(learner=Learner.objects.create(), quiz=small_course.quiz)
-    answered = attempt.responses.get(position=4)
-    answer(response=answered, raw_choice_ids=[attempt.choice_order[str(answered.question_id)][0]])
+    answered = attempt.answers.get(position=4)
+    answer_question(
+        answer=answered, raw_choice_ids=[attempt.choice_order[str(answered.question_id)][0]]
+    )
     content = write_course(tmp_path / "one-takeaway", questions=default_questions()[:2])
     write_section(content, "1.1", "section-1", takeaways=1, questions=default_questions()[:2])
     run_import(content)
     assert list(small_course.takeaways.values_list("position", flat=True)) == [1]
     retired = Question.objects.get(pk=answered.question_id)
     assert (retired.active, retired.takeaway) == (False, None)
-    assert attempt.responses.count() == 4
+    assert attempt.answers.count() == 4

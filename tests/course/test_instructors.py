@@ -33,7 +33,7 @@ def test_the_instructors_group_edits_the_course_and_reads_results():
     for model in ["quiz", "question", "choice"]:
         for action in ["add", "change", "view"]:
             assert ("quizzes", f"{action}_{model}") in permissions
-    for model in ["attempt", "response", "learner", "lessoncompletion"]:
+    for model in ["attempt", "answer", "learner", "lessoncompletion"]:
         assert ("quizzes", f"view_{model}") in permissions
         assert ("quizzes", f"change_{model}") not in permissions
         assert ("quizzes", f"delete_{model}") not in permissions

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from course.models import Section
-from course.views import CSRF_PLACEHOLDER
+from course.page_cache import CSRF_PLACEHOLDER
 from tests.builders import write_course, write_section
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.backends.sqlite3.base import DatabaseWrapper
 
-from course.settings import database_config
+from course.project.settings import database_config
 
 
 def test_default_sqlite_connection_uses_wal_normal_sync_and_a_timeout(tmp_path, django_db_blocker):
@@ -51,7 +51,7 @@ def run_settings(env):
             "-c",
             "import django; django.setup(); from django.conf import settings;print(settings.DEBUG)",
         ],
-        env={**clean, "DJANGO_SETTINGS_MODULE": "course.settings", **env},
+        env={**clean, "DJANGO_SETTINGS_MODULE": "course.project.settings", **env},
         cwd=settings.BASE_DIR,
         capture_output=True,
         text=True,

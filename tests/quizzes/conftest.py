@@ -12,7 +12,7 @@ def question_url(attempt, position):
 
 def choice_ids(attempt, position, *, correct=None):
     """The attempt's choice ids for a question, optionally only the right or wrong ones."""
-    response = attempt.responses.get(position=position)
+    response = attempt.answers.get(position=position)
     ids = attempt.choice_order[str(response.question_id)]
     if correct is None:
         return ids

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from quizzes.analysis import question_results, quiz_result
 from quizzes.models import Learner
-from quizzes.scoring import answer, finish, start_attempt
+from quizzes.scoring import answer_question, finish_attempt, start_attempt
 
 pytestmark = pytest.mark.django_db
 
@@ -11,13 +11,13 @@ pytestmark = pytest.mark.django_db
 def take(quiz, picks, *, finished=True):
     """One learner's attempt. `picks`: question position -> the choice positions chosen."""
     attempt = start_attempt(learner=Learner.objects.create(), quiz=quiz)
-    for response in attempt.responses.select_related("question"):
+    for response in attempt.answers.select_related("question"):
         if response.position in picks:
             choices = response.question.choices
             ids = [choices.get(position=p).pk for p in picks[response.position]]
-            answer(response=response, raw_choice_ids=ids)
+            answer_question(answer=response, raw_choice_ids=ids)
     if finished:
-        finish(attempt=attempt)
+        finish_attempt(attempt=attempt)
     return attempt
 
 
@@ -108,8 +108,8 @@ def test_each_question_shows_the_share_of_sure_answers_that_were_wrong(small_cou
     quiz = small_course.quiz
     for choice_position, confidence in [(1, "sure"), (2, "sure"), (2, "sure"), (2, "guessing")]:
         attempt = start_attempt(learner=Learner.objects.create(), quiz=quiz)
-        response = attempt.responses.select_related("question").get(position=1)
+        response = attempt.answers.select_related("question").get(position=1)
         choice = response.question.choices.get(position=choice_position)
-        answer(response=response, raw_choice_ids=[choice.pk], confidence=confidence)
+        answer_question(answer=response, raw_choice_ids=[choice.pk], confidence=confidence)
     first = question_results(quiz)[0]
     assert (first.sure, first.sure_wrong, first.sure_wrong_percent) == (3, 2, 67)

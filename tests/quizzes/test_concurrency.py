@@ -17,12 +17,12 @@ LESSON = "/sections/inference-patterns/"
 QUIZ_START = "/sections/inference-patterns/quiz/start/"
 
 CONSISTENCY = """
-from quizzes.models import Attempt, LessonCompletion, Response
-from quizzes.answers import is_right
+from quizzes.models import Attempt, LessonCompletion, Answer
+from quizzes.checking import is_right
 rows = []
-attempts = Attempt.objects.prefetch_related("responses__chosen", "responses__question__choices")
+attempts = Attempt.objects.prefetch_related("answers__chosen", "answers__question__choices")
 for attempt in attempts:
-    responses = list(attempt.responses.all())
+    responses = list(attempt.answers.all())
     recomputed = [
         is_right(correct_ids=[c.pk for c in r.question.choices.all() if c.correct],
                  chosen_ids={c.pk for c in r.chosen.all()})

@@ -8,25 +8,25 @@ from django.urls import reverse
 from quizzes.models import Learner
 from quizzes.progress import set_lesson_complete
 from quizzes.reports import csv_cell
-from quizzes.scoring import answer, finish, start_attempt
+from quizzes.scoring import answer_question, finish_attempt, start_attempt
 
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = "admin:quizzes_learner_changelist"
-CSV_URL = "admin:quizzes_learner_responses_csv"
+CSV_URL = "admin:quizzes_learner_answers_csv"
 ALL_RIGHT = {1: [1], 2: [2], 3: [1, 3], 4: [3]}
 
 
 def take(learner, section, picks, *, finished=True):
     """`picks`: question position -> the choice positions chosen (small course: unshuffled)."""
     attempt = start_attempt(learner=learner, quiz=section.quiz)
-    for response in attempt.responses.select_related("question").order_by("position"):
+    for response in attempt.answers.select_related("question").order_by("position"):
         if response.position in picks:
             choices = response.question.choices
             ids = [choices.get(position=p).pk for p in picks[response.position]]
-            answer(response=response, raw_choice_ids=ids)
+            answer_question(answer=response, raw_choice_ids=ids)
     if finished:
-        finish(attempt=attempt)
+        finish_attempt(attempt=attempt)
     return attempt
 
 

@@ -3,7 +3,7 @@ from django.test import Client
 from django.urls import reverse
 
 from quizzes.models import Choice, Learner
-from quizzes.scoring import answer, start_attempt
+from quizzes.scoring import answer_question, start_attempt
 from tests.html import XSS_PAYLOADS, ParsedHTML, assert_no_markup_from_authors
 from tests.quizzes.conftest import question_form
 
@@ -111,7 +111,7 @@ def test_retired_choices_do_not_count_toward_the_choice_rules(instructor_client,
 def test_a_choice_learners_chose_is_retired_not_deleted(instructor_client, question):
     attempt = start_attempt(learner=Learner.objects.create(), quiz=question.quiz)
     chosen = question.choices.get(position=3)
-    answer(response=attempt.responses.get(question=question), raw_choice_ids=[chosen.pk])
+    answer_question(answer=attempt.answers.get(question=question), raw_choice_ids=[chosen.pk])
     response = instructor_client.post(
         change_url(question), question_form(question, [("A", True), ("B", False)])
     )

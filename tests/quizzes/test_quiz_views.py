@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from quizzes.models import Attempt, Question, Response
+from quizzes.models import Answer, Attempt, Question
 from tests.quizzes.conftest import HTMX, choice_ids, question_url
 
 pytestmark = pytest.mark.django_db
@@ -84,7 +84,7 @@ def test_a_wrong_answer_shows_the_right_choice_and_the_chosen_feedback(
     assert "Not quite." in html
     assert "Your answer" in html
     assert "Correct answer" in html
-    position = Response.objects.get(attempt=attempt, position=1).chosen.get().position
+    position = Answer.objects.get(attempt=attempt, position=1).chosen.get().position
     assert f"Feedback for choice {position}." in html
 
 
@@ -142,7 +142,7 @@ def test_select_all_counts_only_the_exact_set(client, small_course, start_quiz):
     client.post(question_url(attempt, 1), {"choice": choice_ids(attempt, 1)[:1]})
     client.post(question_url(attempt, 2), {"choice": choice_ids(attempt, 2)[:1]})
     client.post(question_url(attempt, 3), {"choice": right[:1]})
-    assert Response.objects.get(attempt=attempt, position=3).correct is False
+    assert Answer.objects.get(attempt=attempt, position=3).correct is False
 
 
 # Resume, reload and back
@@ -174,7 +174,7 @@ def test_a_double_post_of_the_same_answer_stores_one_response(client, small_cour
     )
     assert second.status_code == 409
     assert "already answered" in second.content.decode()
-    response = Response.objects.get(attempt=attempt, position=1)
+    response = Answer.objects.get(attempt=attempt, position=1)
     assert response.correct is True
     assert response.chosen.count() == 1
 
@@ -184,19 +184,17 @@ def test_reloading_a_locked_question_shows_the_result_and_writes_nothing(
 ):
     attempt = start_quiz(small_course)
     client.post(question_url(attempt, 1), {"choice": choice_ids(attempt, 1, correct=True)})
-    before = list(Response.objects.values_list("pk", "answered_at", "correct"))
+    before = list(Answer.objects.values_list("pk", "answered_at", "correct"))
     for _ in range(2):
         assert "Right." in client.get(question_url(attempt, 1)).content.decode()
-    assert list(Response.objects.values_list("pk", "answered_at", "correct")) == before
+    assert list(Answer.objects.values_list("pk", "answered_at", "correct")) == before
 
 
 def test_choices_keep_their_shuffled_order_within_an_attempt(client, seed_course, start_quiz):
     attempt = start_quiz(seed_course)
     first = ChoiceInputs(client.get(question_url(attempt, 1)).content.decode()).values
     again = ChoiceInputs(client.get(question_url(attempt, 1)).content.decode()).values
-    assert (
-        first == again == attempt.choice_order[str(attempt.responses.get(position=1).question_id)]
-    )
+    assert first == again == attempt.choice_order[str(attempt.answers.get(position=1).question_id)]
 
 
 def test_shuffled_attempts_differ_in_choice_order(seed_course):
@@ -255,14 +253,14 @@ def test_get_requests_change_nothing(client, small_course, start_quiz):
     client.get(question_url(attempt, 1))
     client.get(reverse("quizzes:start", args=[small_course.slug]))
     assert Attempt.objects.count() == 1
-    assert not Response.objects.filter(answered_at__isnull=False).exists()
+    assert not Answer.objects.filter(answered_at__isnull=False).exists()
 
 
 # Bad input: a clear 4xx and nothing written
 
 
 def assert_nothing_answered(attempt):
-    assert not Response.objects.filter(attempt=attempt, answered_at__isnull=False).exists()
+    assert not Answer.objects.filter(attempt=attempt, answered_at__isnull=False).exists()
 
 
 def test_no_choice_gets_a_message_on_the_card(client, small_course, start_quiz):
@@ -312,10 +310,10 @@ def test_two_choices_on_a_single_answer_question_are_refused(client, small_cours
 def test_answering_a_finished_attempt_is_refused(client, small_course, start_quiz, answer_all):
     attempt = answer_all(start_quiz(small_course))
     client.post(finish_url(attempt))
-    Response.objects.filter(attempt=attempt, position=1).update(answered_at=None)
+    Answer.objects.filter(attempt=attempt, position=1).update(answered_at=None)
     response = client.post(question_url(attempt, 1), {"choice": choice_ids(attempt, 1)[:1]})
     assert response.status_code == 409
-    assert Response.objects.get(attempt=attempt, position=1).answered_at is None
+    assert Answer.objects.get(attempt=attempt, position=1).answered_at is None
 
 
 def test_finishing_with_open_questions_is_refused(client, small_course, start_quiz):

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from quizzes.models import Attempt, Learner, ReviewAnswer, ReviewItem
 from quizzes.review import answer_review, question_for
-from quizzes.scoring import answer, finish, start_attempt
+from quizzes.scoring import answer_question, finish_attempt, start_attempt
 from tests.builders import question_toml
 from tests.quizzes.conftest import HTMX, choice_ids
 
@@ -49,13 +49,13 @@ def answer_quiz(learner, section, outcomes):
     attempt = start_attempt(learner=learner, quiz=section.quiz)
     for position in range(1, attempt.question_count + 1):
         right, confidence = outcomes.get(position, (True, "sure"))
-        response = attempt.responses.select_related("question").get(position=position)
-        answer(
-            response=response,
+        response = attempt.answers.select_related("question").get(position=position)
+        answer_question(
+            answer=response,
             raw_choice_ids=choice_ids(attempt, position, correct=right)[:1],
             confidence=confidence,
         )
-    return finish(attempt=attempt)
+    return finish_attempt(attempt=attempt)
 
 
 def review_once(item, *, right, confidence="sure"):
@@ -141,7 +141,7 @@ def test_an_item_not_yet_due_cannot_be_reviewed(section, learner, clock):
     item = item_for(learner, 1)
     clock.move_to(item.due_at)
     review_once(item, right=True)
-    from quizzes.answers import AnswerRefused
+    from quizzes.checking import AnswerRefused
 
     with pytest.raises(AnswerRefused):
         review_once(item, right=True)

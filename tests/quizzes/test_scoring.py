@@ -1,8 +1,8 @@
 import pytest
 
-from quizzes.answers import AnswerRefused, is_right
-from quizzes.models import Attempt, Learner, Response
-from quizzes.scoring import answer, finish, score_percent, start_attempt
+from quizzes.checking import AnswerRefused, is_right
+from quizzes.models import Answer, Attempt, Learner
+from quizzes.scoring import answer_question, finish_attempt, score_percent, start_attempt
 from tests.quizzes.conftest import choice_ids
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,7 @@ def test_starting_twice_resumes_the_same_attempt(attempt):
 
 
 def test_an_attempt_has_one_open_response_per_question(attempt):
-    assert list(attempt.responses.values_list("position", "answered_at")) == [
+    assert list(attempt.answers.values_list("position", "answered_at")) == [
         (1, None),
         (2, None),
         (3, None),
@@ -47,9 +47,9 @@ def test_an_attempt_has_one_open_response_per_question(attempt):
 
 
 def test_answering_locks_and_scores_the_response(attempt):
-    response = attempt.responses.get(position=1)
-    answer(
-        response=response, raw_choice_ids=choice_ids(attempt, 1, correct=True), confidence="sure"
+    response = attempt.answers.get(position=1)
+    answer_question(
+        answer=response, raw_choice_ids=choice_ids(attempt, 1, correct=True), confidence="sure"
     )
     response.refresh_from_db()
     assert response.is_locked
@@ -58,58 +58,58 @@ def test_answering_locks_and_scores_the_response(attempt):
 
 
 def test_a_locked_answer_cannot_change(attempt):
-    response = attempt.responses.get(position=1)
-    answer(response=response, raw_choice_ids=choice_ids(attempt, 1, correct=False)[:1])
+    response = attempt.answers.get(position=1)
+    answer_question(answer=response, raw_choice_ids=choice_ids(attempt, 1, correct=False)[:1])
     with pytest.raises(AnswerRefused) as refusal:
-        answer(
-            response=Response.objects.get(pk=response.pk),
+        answer_question(
+            answer=Answer.objects.get(pk=response.pk),
             raw_choice_ids=choice_ids(attempt, 1, correct=True),
         )
     assert refusal.value.code == "already_answered"
-    assert Response.objects.get(pk=response.pk).correct is False
+    assert Answer.objects.get(pk=response.pk).correct is False
 
 
 def test_a_stale_copy_of_the_response_cannot_lock_it_twice(attempt):
     """The lock is a conditional update: a copy read before the lock still fails."""
-    first = attempt.responses.get(position=1)
-    stale = attempt.responses.get(position=1)
-    answer(response=first, raw_choice_ids=choice_ids(attempt, 1, correct=True))
+    first = attempt.answers.get(position=1)
+    stale = attempt.answers.get(position=1)
+    answer_question(answer=first, raw_choice_ids=choice_ids(attempt, 1, correct=True))
     with pytest.raises(AnswerRefused):
-        answer(response=stale, raw_choice_ids=choice_ids(attempt, 1, correct=False)[:1])
+        answer_question(answer=stale, raw_choice_ids=choice_ids(attempt, 1, correct=False)[:1])
     assert list(stale.chosen.values_list("pk", flat=True)) == choice_ids(attempt, 1, correct=True)
 
 
 def test_finishing_scores_against_the_pass_mark(attempt):
     for position in (1, 2):
-        answer(
-            response=attempt.responses.get(position=position),
+        answer_question(
+            answer=attempt.answers.get(position=position),
             raw_choice_ids=choice_ids(attempt, position, correct=True),
         )
     for position in (3, 4):
-        answer(
-            response=attempt.responses.get(position=position),
+        answer_question(
+            answer=attempt.answers.get(position=position),
             raw_choice_ids=choice_ids(attempt, position, correct=False)[:1],
         )
-    finished = finish(attempt=attempt)
+    finished = finish_attempt(attempt=attempt)
     assert (finished.correct_count, finished.score, finished.passed) == (2, 50, True)
 
 
 def test_finishing_twice_keeps_the_first_score(attempt):
     for position in range(1, 5):
-        answer(
-            response=attempt.responses.get(position=position),
+        answer_question(
+            answer=attempt.answers.get(position=position),
             raw_choice_ids=choice_ids(attempt, position, correct=True),
         )
-    first = finish(attempt=attempt)
+    first = finish_attempt(attempt=attempt)
     stale = Attempt.objects.get(pk=attempt.pk)
     stale.finished_at = None
-    again = finish(attempt=stale)
+    again = finish_attempt(attempt=stale)
     assert again.finished_at == first.finished_at
     assert again.score == 100
 
 
 def test_an_attempt_with_open_questions_cannot_finish(attempt):
     with pytest.raises(AnswerRefused) as refusal:
-        finish(attempt=attempt)
+        finish_attempt(attempt=attempt)
     assert refusal.value.code == "unanswered_questions"
     assert Attempt.objects.get(pk=attempt.pk).finished_at is None

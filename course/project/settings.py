@@ -11,7 +11,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
 def env_list(name, default=""):
@@ -71,8 +71,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 
-ROOT_URLCONF = "course.urls"
-WSGI_APPLICATION = "course.wsgi.application"
+ROOT_URLCONF = "course.project.urls"
+WSGI_APPLICATION = "course.project.wsgi.application"
 
 TEMPLATES = [
     {

@@ -1,0 +1,1 @@
+"""The learner's quiz pages, by feature: taking a quiz, results, review and progress."""

@@ -1,0 +1,45 @@
+"""What the quiz pages share: the learner's own attempt, fragment or page, and refusals."""
+
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+
+from quizzes.checking import AnswerRefused
+from quizzes.learners import current_learner
+from quizzes.models import Attempt
+
+# Attempt pages give the section's title and links, never its text.
+SECTION_TEXT = ["quiz__section__body", "quiz__section__body_html", "quiz__section__toc"]
+
+
+def own_attempt(request: HttpRequest, attempt_id: int) -> Attempt:
+    """The learner's own attempt; anyone else's answers 404, as if it did not exist."""
+    learner = current_learner(request)
+    if learner is None:
+        raise Http404
+    return get_object_or_404(
+        Attempt.objects.select_related("quiz__section").defer(*SECTION_TEXT),
+        pk=attempt_id,
+        learner=learner,
+        quiz__section__published=True,
+    )
+
+
+def wants_fragment(request: HttpRequest) -> bool:
+    """htmx asks for the fragment it swaps; a page load or history restore, the page."""
+    return bool(request.htmx) and not request.htmx.history_restore_request
+
+
+def page_or_fragment(request: HttpRequest, template: str, fragment: str) -> str:
+    return f"{template}#{fragment}" if wants_fragment(request) else template
+
+
+def refusal_page(
+    request: HttpRequest, refusal: AnswerRefused, *, attempt: Attempt | None = None
+) -> TemplateResponse:
+    return TemplateResponse(
+        request,
+        page_or_fragment(request, "quizzes/refused.html", "refusal"),
+        {"attempt": attempt, "message": refusal.message},
+        status=refusal.status,
+    )

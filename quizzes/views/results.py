@@ -1,0 +1,36 @@
+"""Results of a finished attempt: each answer explained, the score and how sure the
+learner was."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from quizzes.cards import result_row
+from quizzes.models import Answer
+from quizzes.views.common import own_attempt
+
+
+@never_cache
+@require_safe
+def results_page(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = own_attempt(request, attempt_id)
+    if not attempt.is_finished:
+        return redirect("quizzes:attempt", attempt.pk)
+    answers = list(
+        attempt.answers.select_related("question").prefetch_related("chosen", "question__choices")
+    )
+    sure = [answer for answer in answers if answer.confidence == Answer.SURE]
+    return TemplateResponse(
+        request,
+        "quizzes/results.html",
+        {
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "section": attempt.quiz.section,
+            "rows": [result_row(answer, section=attempt.quiz.section) for answer in answers],
+            "sure_total": len(sure),
+            "sure_right": sum(1 for answer in sure if answer.correct),
+        },
+    )

@@ -1,0 +1,62 @@
+"""Migrations keep learners' records: renamed models carry their rows along."""
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+
+BEFORE = [
+    ("quizzes", "0003_retired_question_takeaway"),
+    ("course", "0003_section_content_bookkeeping"),
+]
+AFTER = [("quizzes", "0004_answer")]
+
+
+def migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+@pytest.fixture
+def migrated_back(transactional_db):
+    """Tests move the schema back in time; the next test gets today's schema again."""
+    yield
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+def test_renaming_response_to_answer_keeps_every_answer_and_what_it_chose(migrated_back):
+    apps = migrate(BEFORE)
+    course = apps.get_model("course", "Course").objects.create(title="C", slug="c")
+    section = apps.get_model("course", "Section").objects.create(
+        course=course, number="1.1", sort_key="0001.0001", chapter=1, title="S", slug="s",
+        body="b", body_html="<p>b</p>",
+    )  # fmt: skip
+    takeaway = apps.get_model("course", "KeyTakeaway").objects.create(
+        section=section, position=1, text="T"
+    )
+    quiz = apps.get_model("quizzes", "Quiz").objects.create(section=section, title="Q")
+    question = apps.get_model("quizzes", "Question").objects.create(
+        quiz=quiz, position=1, prompt="P", prompt_html="P", explanation="E",
+        explanation_html="E", heading_id="h", takeaway=takeaway,
+    )  # fmt: skip
+    choice = apps.get_model("quizzes", "Choice").objects.create(
+        question=question, position=1, text="A", correct=True, feedback="F", feedback_html="F"
+    )
+    learner = apps.get_model("quizzes", "Learner").objects.create()
+    attempt = apps.get_model("quizzes", "Attempt").objects.create(
+        learner=learner, quiz=quiz, started_at=timezone.now(), question_count=1
+    )
+    response = apps.get_model("quizzes", "Response").objects.create(
+        attempt=attempt, question=question, position=1, correct=True, answered_at=timezone.now()
+    )
+    response.chosen.add(choice)
+
+    apps = migrate(AFTER)
+    answer = apps.get_model("quizzes", "Answer").objects.get()
+    assert (answer.pk, answer.correct) == (response.pk, True)
+    assert list(answer.chosen.values_list("pk", flat=True)) == [choice.pk]
+    instructors = apps.get_model("auth", "Group").objects.get(name="Instructors")
+    assert instructors.permissions.filter(codename="view_answer").exists()
+    assert not apps.get_model("auth", "Permission").objects.filter(codename="view_response")
