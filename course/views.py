@@ -87,7 +87,7 @@ def _render_lesson(request, slug, learner, **extra):
     next_section = SimpleLazyObject(lambda: published.filter(sort_key__gt=section.sort_key).first())
     read = False
     if learner is not None:
-        record_visit(learner, section)
+        record_visit(learner=learner, section=section)
         read = LessonCompletion.objects.filter(learner=learner, section=section).exists()
     return render(
         request,

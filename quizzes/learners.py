@@ -7,13 +7,14 @@ When an anonymous visitor signs up or logs in, their progress moves to the accou
 from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
 from django.dispatch import receiver
+from django.http import HttpRequest
 
 from quizzes.models import Attempt, Learner, LessonCompletion, ReviewAnswer, ReviewItem
 
 SESSION_KEY = "learner_id"
 
 
-def current_learner(request, *, create=False):
+def current_learner(request: HttpRequest, *, create: bool = False) -> Learner | None:
     """The request's learner; None when it has none yet and `create` is not set."""
     if request.user.is_authenticated:
         if create:
@@ -31,7 +32,7 @@ def current_learner(request, *, create=False):
     return learner
 
 
-def merge_learners(*, source, target):
+def merge_learners(*, source: Learner, target: Learner) -> None:
     """Move everything `source` did to `target`, then delete `source`.
 
     A lesson read by both stays one completion; every attempt keeps its history (best

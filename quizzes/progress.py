@@ -9,7 +9,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from course.models import KeyTakeaway, Section
-from quizzes.models import Attempt, LessonCompletion
+from quizzes.models import Attempt, Learner, LessonCompletion
 from quizzes.review import retention_by_section
 
 
@@ -71,7 +71,7 @@ class CourseProgress:
         return sum(entry.due for entry in self.sections)
 
 
-def course_progress(learner, sections):
+def course_progress(learner: Learner | None, sections: list[Section]) -> "CourseProgress":
     """Progress over `sections` (fetched with select_related("quiz")): four queries."""
     entries = {
         s.pk: SectionProgress(section=s, has_quiz=s.quiz_or_none() is not None) for s in sections
@@ -101,7 +101,7 @@ def course_progress(learner, sections):
     return CourseProgress(sections=list(entries.values()))
 
 
-def next_step(progress, last_section_id):
+def next_step(progress: CourseProgress, last_section_id: int | None) -> tuple[Section, str] | None:
     """Where Continue goes: the first unread lesson, quiz not passed or quiz attempt left
     open, from the last section visited onwards, wrapping round to the start; None when
     everything is done."""
@@ -115,7 +115,7 @@ def next_step(progress, last_section_id):
     return None
 
 
-def set_lesson_complete(*, learner, section, complete):
+def set_lesson_complete(*, learner: Learner, section: Section, complete: bool) -> None:
     """Mark a lesson read or unread; doing it twice is the same as once."""
     if not complete:
         LessonCompletion.objects.filter(learner=learner, section=section).delete()
@@ -125,7 +125,7 @@ def set_lesson_complete(*, learner, section, complete):
     )
 
 
-def record_visit(learner, section):
+def record_visit(*, learner: Learner | None, section: Section) -> None:
     """Remember the last section a known learner opened; writes only when it changes."""
     if learner is not None and learner.last_section_id != section.pk:
         type(learner).objects.filter(pk=learner.pk).update(last_section=section)

@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Count, F, Min, Q, When
+from django.db.models import Case, Count, F, Min, Q, QuerySet, When
 from django.utils import timezone
 
 from quizzes.checking import ALREADY_ANSWERED, AnswerRefused, CheckedAnswer, check_answer
-from quizzes.models import Question, ReviewAnswer, ReviewItem
+from quizzes.models import Learner, Question, ReviewAnswer, ReviewItem
 
 INTERVAL_DAYS = [1, 3, 7, 21]
 RETAINED_FROM_STEP = INTERVAL_DAYS.index(7)
@@ -58,7 +58,9 @@ def _schedule_changes(*, checked, question, reviewed_at_step=None):
     }
 
 
-def schedule_after_quiz_answer(*, learner, question, checked: CheckedAnswer) -> None:
+def schedule_after_quiz_answer(
+    *, learner: Learner, question: Question, checked: CheckedAnswer
+) -> None:
     """Schedule the takeaway a quiz question tests, from how it was answered. An update,
     and an insert only the first time the takeaway comes up for this learner."""
     items = ReviewItem.objects.filter(learner=learner, takeaway_id=question.takeaway_id)
@@ -73,7 +75,7 @@ def schedule_after_quiz_answer(*, learner, question, checked: CheckedAnswer) -> 
     items.update(**changes)
 
 
-def due_items(learner):
+def due_items(learner: Learner | None) -> QuerySet[ReviewItem]:
     """The learner's items due by the end of today, soonest first."""
     if learner is None:
         return ReviewItem.objects.none()
@@ -93,7 +95,7 @@ def upcoming(learner):
     return summary["next_due"], summary["count"]
 
 
-def question_for(item):
+def question_for(item: ReviewItem) -> Question | None:
     """A question on the item's takeaway other than the one last missed, where one exists;
     it rotates with each review so the same question does not come back every time."""
     questions = list(
@@ -153,7 +155,7 @@ def answer_review(
     return review_answer, checked
 
 
-def retention_by_section(learner):
+def retention_by_section(learner: Learner | None) -> dict[int, tuple[int, int]]:
     """{section id: (takeaways retained, reviews due today)} in one query."""
     if learner is None:
         return {}
