@@ -22,6 +22,9 @@ NOTHING_CHOSEN = "Choose an answer before you press Check."
 ONE_ANSWER_ONLY = "This question takes one answer only."
 NOT_A_CHOICE = "That answer is not one of the choices of this question."
 UNANSWERED_QUESTIONS = "Answer every question before you finish."
+QUESTION_CHANGED = (
+    "This question changed since the page was loaded. Reload the page and answer it again."
+)
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,9 @@ def check_answer(
         raise AnswerRefused("not_a_choice", NOT_A_CHOICE) from None
     if not chosen <= set(allowed_ids):
         raise AnswerRefused("not_a_choice", NOT_A_CHOICE)
+    if not chosen <= {choice.pk for choice in question.choices.all()}:
+        # Offered when the page was made, deleted from the content since.
+        raise AnswerRefused("question_changed", QUESTION_CHANGED, status=409)
     if question.kind == Question.SINGLE and len(chosen) > 1:
         raise AnswerRefused("one_answer_only", ONE_ANSWER_ONLY)
     correct_ids = [choice.pk for choice in question.choices.all() if choice.correct]

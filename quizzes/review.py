@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Count, F, Min, Q, QuerySet, When
+from django.db.models import Case, Count, Exists, F, Min, OuterRef, Q, QuerySet, When
 from django.utils import timezone
 
 from quizzes.checking import ALREADY_ANSWERED, AnswerRefused, CheckedAnswer, check_answer
@@ -75,12 +75,22 @@ def schedule_after_quiz_answer(
     items.update(**changes)
 
 
+def reviewable() -> Q:
+    """Items the Review page can ask about: the takeaway's section is published and an
+    active question tests it. The one rule for what the queue serves and what it counts,
+    so a section unpublished or a question retired never blocks the rest of the queue."""
+    asked = Question.objects.filter(
+        takeaway_id=OuterRef("takeaway_id"), active=True, quiz__section__published=True
+    )
+    return Q(takeaway__section__published=True) & Q(Exists(asked))
+
+
 def due_items(learner: Learner | None) -> QuerySet[ReviewItem]:
-    """The learner's items due by the end of today, soonest first."""
+    """The learner's reviewable items due by the end of today, soonest first."""
     if learner is None:
         return ReviewItem.objects.none()
     return (
-        ReviewItem.objects.filter(learner=learner, due_at__lte=end_of_today())
+        ReviewItem.objects.filter(reviewable(), learner=learner, due_at__lte=end_of_today())
         .select_related("takeaway__section")
         .order_by("due_at", "pk")
     )
@@ -90,7 +100,7 @@ def upcoming(learner):
     """When the next review after today comes due, and how many are scheduled after today."""
     if learner is None:
         return None, 0
-    later = ReviewItem.objects.filter(learner=learner, due_at__gt=end_of_today())
+    later = ReviewItem.objects.filter(reviewable(), learner=learner, due_at__gt=end_of_today())
     summary = later.aggregate(next_due=Min("due_at"), count=Count("pk"))
     return summary["next_due"], summary["count"]
 
@@ -164,7 +174,7 @@ def retention_by_section(learner: Learner | None) -> dict[int, tuple[int, int]]:
         .values("takeaway__section_id")
         .annotate(
             retained=Count("pk", filter=Q(retained=True)),
-            due=Count("pk", filter=Q(due_at__lte=end_of_today())),
+            due=Count("pk", filter=Q(due_at__lte=end_of_today()) & reviewable()),
         )
     )
     return {row["takeaway__section_id"]: (row["retained"], row["due"]) for row in rows}

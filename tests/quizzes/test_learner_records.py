@@ -1,0 +1,113 @@
+"""Learner records survive content changes: the review queue, answers to changed content."""
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from course.models import Section
+from quizzes.models import Learner, Question, ReviewItem
+from quizzes.review import due_items
+from quizzes.scoring import answer_question, finish_attempt, start_attempt
+from tests.builders import question_toml
+from tests.quizzes.conftest import choice_ids
+
+pytestmark = pytest.mark.django_db
+
+START = timezone.datetime(2026, 3, 2, 9, 0, tzinfo=timezone.UTC)
+QUESTIONS = [question_toml(prompt="T1?", takeaway=1), question_toml(prompt="T2?", takeaway=2)]
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(START, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def two_sections(course_of, clock):
+    return course_of(2, questions=QUESTIONS)
+
+
+def miss_everything(learner, section):
+    attempt = start_attempt(learner=learner, quiz=section.quiz)
+    for position in range(1, attempt.question_count + 1):
+        answer_question(
+            answer=attempt.answers.select_related("question").get(position=position),
+            raw_choice_ids=choice_ids(attempt, position, correct=False)[:1],
+        )
+    finish_attempt(attempt=attempt)
+
+
+@pytest.fixture
+def learner_with_due_reviews(client, two_sections, clock):
+    """A visitor who missed every question of both sections; the reviews are due tomorrow."""
+    client.post(reverse("quizzes:lesson_complete", args=[two_sections[0].slug]), {"complete": 1})
+    learner = Learner.objects.get()
+    for section in two_sections:
+        miss_everything(learner, section)
+    clock.shift(timezone.timedelta(days=1))
+    return learner
+
+
+def due_count_on_outline(client):
+    return client.get(reverse("course:outline")).context["progress"].due
+
+
+def test_an_unpublished_section_does_not_block_the_review_queue(client, learner_with_due_reviews):
+    first = due_items(learner_with_due_reviews).first().takeaway.section
+    Section.objects.filter(pk=first.pk).update(published=False)
+    page = client.get(reverse("quizzes:review"))
+    assert page.context["item"] is not None
+    assert page.context["item"].takeaway.section != first
+    assert page.context["due_count"] == due_count_on_outline(client) == 2
+
+
+def test_a_takeaway_whose_questions_are_all_retired_leaves_the_queue(
+    client, learner_with_due_reviews
+):
+    item = due_items(learner_with_due_reviews).first()
+    Question.objects.filter(takeaway=item.takeaway).update(active=False)
+    page = client.get(reverse("quizzes:review"))
+    assert page.context["item"] != item
+    assert page.context["due_count"] == due_count_on_outline(client) == 3
+    assert ReviewItem.objects.filter(pk=item.pk).exists()  # kept for when it comes back
+
+
+# Content changed under a learner who has a question open
+
+
+@pytest.fixture
+def open_attempt(client, small_course):
+    client.post(reverse("quizzes:start", args=[small_course.slug]))
+    return Learner.objects.get().attempts.get()
+
+
+def submit(client, attempt, choice_pk, position=1):
+    url = reverse("quizzes:question", args=[attempt.pk, position])
+    return client.post(url, {"choice": [choice_pk]})
+
+
+def test_answering_with_a_choice_deleted_since_the_page_loaded_is_refused(client, open_attempt):
+    question = open_attempt.answers.get(position=1).question
+    gone = question.choices.filter(correct=False).first().pk
+    question.choices.filter(pk=gone).delete()
+    response = submit(client, open_attempt, gone)
+    assert response.status_code == 409
+    assert "changed since the page was loaded" in response.content.decode()
+    assert not open_attempt.answers.filter(answered_at__isnull=False).exists()
+
+
+def test_a_question_retired_mid_attempt_can_still_be_answered(client, open_attempt):
+    question = open_attempt.answers.get(position=1).question
+    Question.objects.filter(pk=question.pk).update(active=False)
+    right = choice_ids(open_attempt, 1, correct=True)[0]
+    assert submit(client, open_attempt, right).status_code == 302
+    assert open_attempt.answers.get(position=1).correct is True
+
+
+def test_a_section_unpublished_mid_attempt_answers_404_and_writes_nothing(client, open_attempt):
+    Section.objects.update(published=False)
+    right = choice_ids(open_attempt, 1, correct=True)[0]
+    assert submit(client, open_attempt, right).status_code == 404
+    assert not open_attempt.answers.filter(answered_at__isnull=False).exists()
