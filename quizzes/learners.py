@@ -8,6 +8,7 @@ from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpRequest
+from django.utils.crypto import salted_hmac
 
 from quizzes.models import Attempt, Learner, LessonCompletion, ReviewAnswer, ReviewItem
 
@@ -27,9 +28,23 @@ def current_learner(request: HttpRequest, *, create: bool = False) -> Learner | 
             return learner
     if not create:
         return None
-    learner = Learner.objects.create()
+    browser = _browser_key(request)
+    if browser is None:
+        learner = Learner.objects.create()
+    else:
+        # Two first requests of one browser at once (a double-clicked Start) carry no
+        # session yet, but the same CSRF cookie: they make one learner, not two.
+        learner = Learner.objects.get_or_create(browser_key=browser, user=None)[0]
     request.session[SESSION_KEY] = learner.pk
     return learner
+
+
+def _browser_key(request):
+    """A key for the browser, from its CSRF cookie: every form post carries one."""
+    secret = request.META.get("CSRF_COOKIE")
+    if not secret:
+        return None
+    return salted_hmac("quizzes.learners.browser", secret, algorithm="sha256").hexdigest()
 
 
 def merge_learners(*, source: Learner, target: Learner) -> None:

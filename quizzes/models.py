@@ -25,6 +25,14 @@ class Learner(models.Model):
         on_delete=models.CASCADE,
         related_name="learner",
     )
+    browser_key = models.CharField(
+        max_length=64,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text="An anonymous learner's browser (see quizzes/learners.py).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     last_section = models.ForeignKey(
         Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -2,11 +2,12 @@
 
 import pytest
 import time_machine
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from course.models import Section
-from quizzes.models import Learner, Question, ReviewItem
+from quizzes.models import Attempt, Learner, Question, ReviewItem
 from quizzes.review import due_items
 from quizzes.scoring import answer_question, finish_attempt, start_attempt
 from tests.builders import question_toml
@@ -111,3 +112,25 @@ def test_a_section_unpublished_mid_attempt_answers_404_and_writes_nothing(client
     right = choice_ids(open_attempt, 1, correct=True)[0]
     assert submit(client, open_attempt, right).status_code == 404
     assert not open_attempt.answers.filter(answered_at__isnull=False).exists()
+
+
+# One learner, one attempt
+
+
+def test_two_first_starts_of_one_browser_make_one_learner_and_one_attempt(small_course):
+    """Both requests left before either's session cookie came back: they share only the
+    browser's CSRF cookie, and that is enough."""
+    browser = Client(enforce_csrf_checks=True)
+    browser.get(reverse("quizzes:quiz", args=[small_course.slug]))
+    csrf = browser.cookies["csrftoken"].value
+    redirects = []
+    for _ in range(2):
+        tab = Client(enforce_csrf_checks=True)
+        tab.cookies["csrftoken"] = csrf
+        response = tab.post(
+            reverse("quizzes:start", args=[small_course.slug]), {"csrfmiddlewaretoken": csrf}
+        )
+        redirects.append(response.url)
+    assert Learner.objects.count() == 1
+    assert Attempt.objects.count() == 1
+    assert redirects[0] == redirects[1]
