@@ -1,6 +1,11 @@
+"""The lessons app."""
+
 from django.apps import AppConfig
 
 
 class CourseConfig(AppConfig):
     name = "course"
     verbose_name = "Course"
+
+    def ready(self):
+        from course.project import sessions  # noqa: F401  (connects its login signal)

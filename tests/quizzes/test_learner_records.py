@@ -134,3 +134,34 @@ def test_two_first_starts_of_one_browser_make_one_learner_and_one_attempt(small_
     assert Learner.objects.count() == 1
     assert Attempt.objects.count() == 1
     assert redirects[0] == redirects[1]
+
+
+# Progress that lasts
+
+
+def test_an_anonymous_learner_who_comes_back_keeps_progress_past_the_old_14_days(
+    client, small_course, clock
+):
+    lesson = reverse("course:lesson", args=[small_course.slug])
+    client.post(reverse("quizzes:lesson_complete", args=[small_course.slug]), {"complete": 1})
+    for _ in range(9):  # a visit every five days: 45 days in all
+        clock.shift(timezone.timedelta(days=5))
+        assert client.get(lesson).context["read"] is True
+
+
+def test_a_session_is_saved_at_most_once_a_day(client, small_course, clock):
+    lesson = reverse("course:lesson", args=[small_course.slug])
+    client.post(reverse("quizzes:lesson_complete", args=[small_course.slug]), {"complete": 1})
+    clock.shift(timezone.timedelta(hours=1))
+    assert "sessionid" not in client.get(lesson).cookies  # saved once today already
+    clock.shift(timezone.timedelta(days=1))
+    assert "sessionid" in client.get(lesson).cookies
+
+
+def test_a_session_not_seen_for_longer_than_its_lifetime_is_gone(
+    client, small_course, clock, settings
+):
+    lesson = reverse("course:lesson", args=[small_course.slug])
+    client.post(reverse("quizzes:lesson_complete", args=[small_course.slug]), {"complete": 1})
+    clock.shift(timezone.timedelta(seconds=settings.SESSION_COOKIE_AGE + 60))
+    assert "Mark lesson complete" in client.get(lesson).content.decode()
