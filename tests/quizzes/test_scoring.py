@@ -3,7 +3,7 @@ import pytest
 from quizzes.answers import AnswerRefused, is_right
 from quizzes.models import Attempt, Learner, Response
 from quizzes.scoring import answer, finish, score_percent, start_attempt
-from tests.quizzes.conftest import choice_ids
+from tests.support import choice_ids
 
 pytestmark = pytest.mark.django_db
 
