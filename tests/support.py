@@ -1,5 +1,5 @@
-"""Helpers the test modules share; fixtures stay in the conftest.py files, and the content
-folders tests import come from builders.py."""
+"""Helpers the test modules share. Fixtures live in the conftest.py files; content folders
+come from builders.py, HTML reading from html.py, the site under gunicorn from site_server.py."""
 
 import os
 import re
