@@ -88,7 +88,7 @@ def _session_cookie(data):
 
 def _take_quiz(learner, quiz):
     attempt = scoring.start_attempt(learner=learner, quiz=quiz)
-    responses = attempt.responses.select_related("attempt", "question").prefetch_related(
+    responses = attempt.answers.select_related("attempt", "question").prefetch_related(
         "question__choices"
     )
     for response in responses:
@@ -143,7 +143,7 @@ def answer_lines(quiz, count):
                     f"choice={attempt.choice_order[str(question_id)][0]}",
                     **headers,
                 )
-                for position, question_id in attempt.responses.order_by("position").values_list(
+                for position, question_id in attempt.answers.order_by("position").values_list(
                     "position", "question_id"
                 )
             ]

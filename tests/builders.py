@@ -68,6 +68,17 @@ def default_questions():
     ]
 
 
+def review_questions():
+    """Takeaway 1 is tested by three questions, takeaway 2 by two."""
+    return [
+        question_toml(prompt="T1 first?", takeaway=1),
+        question_toml(prompt="T1 second?", takeaway=1, correct=(2,)),
+        question_toml(prompt="T1 third?", takeaway=1, correct=(3,)),
+        question_toml(prompt="T2 first?", takeaway=2),
+        question_toml(prompt="T2 second?", takeaway=2, correct=(2,)),
+    ]
+
+
 def write_course(directory, sections=1, *, with_quiz=True, questions=None):
     """A course of `sections` sections numbered 1.1, 1.2, ...; returns the folder."""
     directory = Path(directory)

@@ -3,20 +3,23 @@ import tempfile
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
+from django.urls import reverse
 
 from course.instructors import make_instructor
 from course.models import Section
+from quizzes.models import Attempt
 from tests.builders import write_course
+from tests.support import INSTRUCTOR_PASSWORD, START, choice_ids, question_url
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses
 # to run beside one unless told it is safe, which it is for these one-thread tests.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
-INSTRUCTOR_PASSWORD = "lantern-orchard-47"
 
 
 def pytest_configure(config):
@@ -73,6 +76,39 @@ def course_of(db, tmp_path):
         return list(Section.objects.published())
 
     return build
+
+
+@pytest.fixture
+def start_quiz(client):
+    """Start (or resume) the quiz of a section as the client's learner; returns the attempt."""
+
+    def start(section, using=None):
+        (using or client).post(reverse("quizzes:start", args=[section.slug]))
+        return Attempt.objects.filter(quiz=section.quiz).order_by("-pk").first()
+
+    return start
+
+
+@pytest.fixture
+def answer_all(client):
+    """Answer every question of an attempt, rightly when `right` is set."""
+
+    def answer(attempt, *, right=True, using=None):
+        for position in range(1, attempt.question_count + 1):
+            ids = choice_ids(attempt, position, correct=right)
+            (using or client).post(
+                question_url(attempt, position), {"choice": ids[:1] if not right else ids}
+            )
+        return attempt
+
+    return answer
+
+
+@pytest.fixture
+def clock():
+    """The time stopped at START; move it with `clock.move_to(...)`."""
+    with time_machine.travel(START, tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture(scope="session")

@@ -69,6 +69,15 @@ class ParsedHTML(HTMLParser):
             self.depth -= 1
 
 
+def choice_values(html):
+    """The values of a question card's choice inputs, in the order shown."""
+    return [
+        int(attributes["value"])
+        for tag, attributes in ParsedHTML(html).elements
+        if tag == "input" and attributes.get("name") == "choice"
+    ]
+
+
 def assert_no_markup_from_authors(elements):
     """Nothing that runs script, loads another site, styles the page or drives htmx."""
     for tag, attributes in elements:

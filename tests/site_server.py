@@ -7,12 +7,10 @@ PostgreSQL database on the same server: either way the same engine the suite run
 import http.client
 import json
 import os
-import re
 import signal
 import socket
 import subprocess
 import sys
-import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,38 +18,19 @@ from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 
+from tests.support import manage, process_env
+
 SECRET = "test-only-secret-key-for-the-gunicorn-tests-0123456789abcdef"
+STARTUP_SECONDS = 30
 
 
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _base_env(database_url, static_root):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
-    env.update(
-        {
-            "DATABASE_URL": database_url,
-            "DJANGO_SECRET_KEY": SECRET,
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-            "DJANGO_STATIC_ROOT": str(static_root),
-        }
-    )
-    return env
-
-
-def manage(env, *args):
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        env=env,
-        cwd=settings.BASE_DIR,
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=300,  # a hang fails the test instead of stalling the suite
-    )
+def _site_env(database_url, static_root):
+    return {
+        "DATABASE_URL": database_url,
+        "DJANGO_SECRET_KEY": SECRET,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_STATIC_ROOT": str(static_root),
+    }
 
 
 @dataclass
@@ -65,7 +44,7 @@ class SiteServer:
         """Run ORM code in a separate process against the server's database; the code
         sets `result`, which comes back through JSON."""
         script = f"import json\nresult = None\n{code}\nprint('RESULT=' + json.dumps(result))"
-        output = manage(self.env, "shell", "-c", script).stdout
+        output = manage("shell", "-c", script, env=self.env, check=True).stdout
         return json.loads(output.rsplit("RESULT=", 1)[1])
 
     def worker_pids(self):
@@ -80,32 +59,37 @@ class SiteServer:
 
 def start_site(tmp_path, static_root, *, workers=2):
     database_url, drop = _fresh_database(tmp_path)
-    env = _base_env(database_url, static_root)
-    manage(env, "migrate", "--no-input", "-v0")
-    manage(env, "import_content")
-    port = _free_port()
+    env = _site_env(database_url, static_root)
+    manage("migrate", "--no-input", "-v0", env=env, check=True)
+    manage("import_content", env=env, check=True)
+    # The test opens the listening socket and hands it to gunicorn: a request made before
+    # a worker is up waits in its queue instead of being refused, so the first health
+    # check is answered as soon as the site is ready, with no polling.
+    listener = socket.create_server(("127.0.0.1", 0))
+    port = listener.getsockname()[1]
     log = tmp_path / "gunicorn.log"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "course.project.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--access-logfile", "-", "--error-logfile", "-",
-         "--graceful-timeout", "5", "--timeout", "60"],
-        env=env,
-        cwd=settings.BASE_DIR,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )  # fmt: skip
+    with listener:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "course.project.wsgi",
+             "--bind", f"fd://{listener.fileno()}", "--workers", str(workers),
+             "--access-logfile", "-", "--error-logfile", "-",
+             "--graceful-timeout", "5", "--timeout", "60"],
+            env=process_env(env),
+            cwd=settings.BASE_DIR,
+            stdout=log.open("w"),
+            stderr=subprocess.STDOUT,
+            pass_fds=[listener.fileno()],
+            start_new_session=True,
+        )  # fmt: skip
+    # Only gunicorn holds the socket now: if it exits, the health check is refused.
     server = SiteServer(f"http://127.0.0.1:{port}", env, log, process)
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if Browser(server.url).get("/healthz/").status == 200:
-                break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                stop_site(server, drop)
-                raise RuntimeError(f"gunicorn did not start:\n{server.log_text()}") from None
-            time.sleep(0.2)
+    try:
+        status = Browser(server.url, timeout=STARTUP_SECONDS).get("/healthz/").status
+    except (OSError, http.client.HTTPException):
+        status = None  # refused, gunicorn having exited, or no answer in STARTUP_SECONDS
+    if status != 200:
+        stop_site(server, drop)
+        raise RuntimeError(f"gunicorn did not start ({status=}):\n{server.log_text()}")
     return server, drop
 
 
@@ -119,8 +103,8 @@ def stop_site(server, drop):
 
 
 def collect_static(static_root):
-    env = _base_env("sqlite:///:memory:", static_root)
-    manage(env, "collectstatic", "--no-input", "-v0")
+    env = _site_env("sqlite:///:memory:", static_root)
+    manage("collectstatic", "--no-input", "-v0", env=env, check=True)
 
 
 def _fresh_database(tmp_path):
@@ -157,11 +141,12 @@ class Browser:
     """A learner's browser without JavaScript: cookies, CSRF token, one connection."""
 
     base_url: str
+    timeout: float = 60
     cookies: dict = field(default_factory=dict)
 
     def _request(self, method, path, data=None, headers=None):
         parts = urlsplit(self.base_url)
-        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=self.timeout)
         all_headers = {"Host": f"{parts.hostname}:{parts.port}", **(headers or {})}
         if self.cookies:
             all_headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
@@ -190,10 +175,3 @@ class Browser:
         data = {**data, "csrfmiddlewaretoken": self.cookies.get("csrftoken", "")}
         headers = {"HX-Request": "true"} if htmx else {}
         return self._request("POST", path, data=data, headers=headers)
-
-
-CHOICE_RE = re.compile(r'name="choice" value="(\d+)"')
-
-
-def choice_values(html):
-    return [int(value) for value in CHOICE_RE.findall(html)]

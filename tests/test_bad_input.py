@@ -11,7 +11,7 @@ from course.models import Section
 from quizzes.models import Answer, Attempt, Learner, LessonCompletion
 from tests.builders import lesson_md, question_toml, quiz_toml, write_course
 from tests.html import injected_markup
-from tests.quizzes.conftest import choice_ids, question_url
+from tests.support import LEARNER_PASSWORD, choice_ids, question_url
 
 pytestmark = pytest.mark.django_db
 
@@ -125,7 +125,7 @@ def test_malformed_ids_in_addresses_are_404(client, small_course, path):
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_hostile_usernames_get_a_form_error_and_are_not_echoed_as_markup(client, payload):
-    password = "a-long-unusual-passphrase-42"
+    password = LEARNER_PASSWORD
     response = client.post(
         reverse("signup"),
         {"username": payload, "email": payload, "password1": password, "password2": password},

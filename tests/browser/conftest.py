@@ -2,8 +2,6 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-ARTIFACTS = settings.BASE_DIR / "artifacts"
-
 
 @pytest.fixture
 def live_course(transactional_db, live_server):
@@ -26,13 +24,3 @@ def csp_violations(page):
         ),
     )
     return violations
-
-
-def screenshot(page, name):
-    ARTIFACTS.mkdir(exist_ok=True)
-    # caret="initial": hiding the caret leaves style="" on inputs, which htmx would copy.
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True, caret="initial")
-
-
-def has_no_horizontal_scroll(page):
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

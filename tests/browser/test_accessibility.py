@@ -7,12 +7,11 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from quizzes.models import Attempt
-from tests.browser.conftest import has_no_horizontal_scroll, screenshot
+from tests.support import LEARNER_PASSWORD, has_no_horizontal_scroll, screenshot
 
 pytestmark = pytest.mark.browser
 
 AXE = Axe()
-PASSWORD = "a-long-unusual-passphrase-42"
 
 
 def serious_violations(page):
@@ -122,11 +121,11 @@ def test_a_second_tab_after_logging_in_gets_a_clear_reload_message(browser, live
     quiz_tab = context.new_page()
     quiz_tab.goto(live_course + "/sections/inference-patterns/quiz/")
     quiz_tab.get_by_role("button", name="Start the quiz").click()
-    get_user_model().objects.create_user("ada", password=PASSWORD)
+    get_user_model().objects.create_user("ada", password=LEARNER_PASSWORD)
     login_tab = context.new_page()
     login_tab.goto(live_course + "/accounts/login/")
     login_tab.get_by_label("Username").fill("ada")
-    login_tab.get_by_label("Password").fill(PASSWORD)
+    login_tab.get_by_label("Password").fill(LEARNER_PASSWORD)
     login_tab.get_by_role("button", name="Log in").click()
     expect(login_tab.get_by_role("heading", name="My progress")).to_be_visible()
 
@@ -142,10 +141,10 @@ def test_a_second_tab_after_logging_in_gets_a_clear_reload_message(browser, live
 
 
 def test_the_admin_works_under_the_same_policy(page, live_course, csp_violations):
-    get_user_model().objects.create_superuser("boss", password=PASSWORD)
+    get_user_model().objects.create_superuser("boss", password=LEARNER_PASSWORD)
     page.goto(live_course + "/admin/login/")
     page.get_by_label("Username").fill("boss")
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").fill(LEARNER_PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.get_by_role("link", name="Sections").click()
     page.get_by_role("link", name="Inference Patterns: Batch, Real-Time, and Embedded AI").click()

@@ -3,8 +3,7 @@ from playwright.sync_api import expect
 
 from course.instructors import make_instructor, update_instructors_group
 from course.models import Section
-from tests.browser.conftest import screenshot
-from tests.conftest import INSTRUCTOR_PASSWORD
+from tests.support import INSTRUCTOR_PASSWORD, screenshot
 
 pytestmark = pytest.mark.browser
 

@@ -1,7 +1,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import has_no_horizontal_scroll, screenshot
+from tests.support import has_no_horizontal_scroll, screenshot
 
 pytestmark = pytest.mark.browser
 

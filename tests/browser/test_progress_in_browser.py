@@ -1,12 +1,9 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import screenshot
-from tests.browser.test_quiz_in_browser import take_quiz
+from tests.support import LEARNER_PASSWORD, screenshot, take_quiz_in_browser
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "a-long-unusual-passphrase-42"
 
 
 def test_an_anonymous_learner_keeps_progress_through_sign_up_and_log_in(
@@ -16,12 +13,12 @@ def test_an_anonymous_learner_keeps_progress_through_sign_up_and_log_in(
     page.get_by_role("button", name="Mark lesson complete").click()
     expect(page.get_by_text("You marked this lesson complete.")).to_be_visible()
     expect(page.locator("#completion")).to_be_focused()
-    take_quiz(page, live_course, with_htmx=True)
+    take_quiz_in_browser(page, live_course, with_htmx=True)
 
     page.get_by_role("navigation", name="Site").get_by_role("link", name="Sign up").click()
     page.get_by_label("Username").fill("ada")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Password confirmation").fill(PASSWORD)
+    page.get_by_label("Password", exact=True).fill(LEARNER_PASSWORD)
+    page.get_by_label("Password confirmation").fill(LEARNER_PASSWORD)
     page.get_by_role("button", name="Create account").click()
 
     expect(page.get_by_role("heading", name="My progress")).to_be_visible()
@@ -34,7 +31,7 @@ def test_an_anonymous_learner_keeps_progress_through_sign_up_and_log_in(
     page.get_by_role("button", name="Log out").click()
     page.goto(live_course + "/accounts/login/")
     page.get_by_label("Username").fill("ada")
-    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_label("Password").fill(LEARNER_PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_text("Course completion: 100%")).to_be_visible()
     page.get_by_role("link", name="Review attempt").click()

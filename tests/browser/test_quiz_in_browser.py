@@ -4,48 +4,19 @@ import pytest
 from playwright.sync_api import expect
 
 from quizzes.models import Attempt
-from tests.browser.conftest import has_no_horizontal_scroll, screenshot
+from tests.support import (
+    has_no_horizontal_scroll,
+    right_choice_texts,
+    screenshot,
+    take_quiz_in_browser,
+)
 
 pytestmark = pytest.mark.browser
 
 
-def right_choice_texts(attempt, position):
-    response = attempt.answers.get(position=position)
-    return list(response.question.choices.filter(correct=True).values_list("text", flat=True))
-
-
-def take_quiz(page, base_url, *, with_htmx):
-    page.goto(base_url + "/sections/inference-patterns/quiz/")
-    page.get_by_role("button", name="Start the quiz").click()
-    attempt = Attempt.objects.get()
-    for position in range(1, attempt.question_count + 1):
-        card = page.locator("#question-card")
-        expect(card.locator(".progress-line")).to_have_text(
-            f"Question {position} of {attempt.question_count}"
-        )
-        for text in right_choice_texts(attempt, position):
-            card.get_by_label(text, exact=True).check()
-        card.get_by_label("I'm sure").check()
-        url_before = page.url
-        card.get_by_role("button", name="Check").click()
-        expect(page.locator("#question-card .verdict")).to_contain_text("Right.")
-        expect(page.locator("#question-card .explanation")).to_be_visible()
-        if with_htmx:
-            # The card was swapped in place, and focus moved to it.
-            assert page.url == url_before
-            expect(page.locator("#question-card")).to_be_focused()
-        expect(page).to_have_title(re.compile(rf"^Question {position} of "))
-        if position < attempt.question_count:
-            page.get_by_role("link", name="Next question").click()
-    page.get_by_role("button", name="See your results").click()
-    expect(page.get_by_role("heading", name="Your score: 100%")).to_be_visible()
-    expect(page.locator(".review-item")).to_have_count(attempt.question_count)
-    return attempt
-
-
 def test_a_learner_takes_the_whole_quiz_with_htmx(page, live_course, csp_violations):
     page.set_viewport_size({"width": 360, "height": 800})
-    take_quiz(page, live_course, with_htmx=True)
+    take_quiz_in_browser(page, live_course, with_htmx=True)
     assert has_no_horizontal_scroll(page)
     screenshot(page, "results-360")
     assert csp_violations == []
@@ -54,7 +25,7 @@ def test_a_learner_takes_the_whole_quiz_with_htmx(page, live_course, csp_violati
 def test_a_learner_takes_the_whole_quiz_without_javascript(browser, live_course):
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    attempt = take_quiz(page, live_course, with_htmx=False)
+    attempt = take_quiz_in_browser(page, live_course, with_htmx=False)
     attempt.refresh_from_db()
     assert attempt.score == 100
     assert attempt.answers.filter(confidence="sure").count() == attempt.question_count

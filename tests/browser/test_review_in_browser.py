@@ -2,15 +2,12 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from quizzes.models import Attempt, ReviewItem
-from tests.browser.conftest import screenshot
+from tests.support import START, screenshot
 
 pytestmark = pytest.mark.browser
-
-START = timezone.datetime(2026, 3, 2, 9, 0, tzinfo=timezone.UTC)
 
 
 def test_a_missed_takeaway_comes_back_a_day_later_with_another_question(

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from course.models import Section
-from tests.course.conftest import section_form
+from tests.support import section_form
 
 pytestmark = pytest.mark.django_db
 

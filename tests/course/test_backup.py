@@ -1,30 +1,24 @@
-import os
+"""The backup command, run as a process of its own while another one writes."""
+
 import sqlite3
-import subprocess
-import sys
 import threading
 
-from django.conf import settings
+import pytest
+
+from tests.support import manage
+
+pytestmark = pytest.mark.system
 
 
-def manage(*args, database):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
-    env.update({"DJANGO_DEBUG": "1", "DATABASE_URL": f"sqlite:///{database}"})
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        env=env,
-        cwd=settings.BASE_DIR,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,  # a hang fails the test instead of stalling the suite
-    )
+def on(database):
+    """The environment of a development site on the SQLite file `database`."""
+    return {"DJANGO_DEBUG": "1", "DATABASE_URL": f"sqlite:///{database}"}
 
 
 def test_a_backup_taken_during_writes_is_consistent_and_restores(tmp_path):
     live = tmp_path / "live.sqlite3"
-    assert manage("migrate", "-v0", database=live).returncode == 0
-    assert manage("import_content", database=live).returncode == 0
+    assert manage("migrate", "-v0", env=on(live)).returncode == 0
+    assert manage("import_content", env=on(live)).returncode == 0
 
     stop = threading.Event()
 
@@ -41,7 +35,7 @@ def test_a_backup_taken_during_writes_is_consistent_and_restores(tmp_path):
     writer = threading.Thread(target=keep_writing)
     writer.start()
     try:
-        result = manage("backup", str(tmp_path / "copy.sqlite3"), database=live)
+        result = manage("backup", str(tmp_path / "copy.sqlite3"), env=on(live))
     finally:
         stop.set()
         writer.join()
@@ -54,17 +48,17 @@ def test_a_backup_taken_during_writes_is_consistent_and_restores(tmp_path):
         "shell",
         "-c",
         "from course.models import Section; print(Section.objects.get().number)",
-        database=restored,
+        env=on(restored),
     )
     assert check.stdout.strip().splitlines()[-1] == "2.4"
-    assert manage("migrate", "--check", database=restored).returncode == 0
+    assert manage("migrate", "--check", env=on(restored)).returncode == 0
 
 
 def test_backup_refuses_to_overwrite_a_file(tmp_path):
     live = tmp_path / "live.sqlite3"
-    manage("migrate", "-v0", database=live)
+    manage("migrate", "-v0", env=on(live))
     (tmp_path / "exists.sqlite3").write_text("keep me")
-    result = manage("backup", str(tmp_path / "exists.sqlite3"), database=live)
+    result = manage("backup", str(tmp_path / "exists.sqlite3"), env=on(live))
     assert result.returncode != 0
     assert "already exists" in result.stderr
     assert (tmp_path / "exists.sqlite3").read_text() == "keep me"

@@ -1,23 +1,16 @@
 import difflib
-from io import StringIO
 
 import pytest
 from django.conf import settings
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 from django.urls import reverse
 
 from course.models import Course, Section
 from quizzes.models import Question
 from tests.builders import copy_real_content, write_course
-from tests.course.conftest import section_form
+from tests.support import run_command, section_form
 
 pytestmark = pytest.mark.django_db
-
-
-def run(command, *args):
-    out, err = StringIO(), StringIO()
-    call_command(command, *map(str, args), stdout=out, stderr=err)
-    return out.getvalue() + err.getvalue()
 
 
 def course_files(directory):
@@ -34,7 +27,7 @@ def diff(before, after):
 
 
 def test_import_then_export_gives_back_the_seed_course_byte_for_byte(seed_course, tmp_path):
-    run("export_content", tmp_path / "out")
+    run_command("export_content", tmp_path / "out")
     content = settings.BASE_DIR / "content"
     assert course_files(tmp_path / "out") == course_files(content)
     assert set(course_files(content)) == {
@@ -46,8 +39,8 @@ def test_import_then_export_gives_back_the_seed_course_byte_for_byte(seed_course
 
 def test_import_then_export_gives_back_a_course_of_thirty_sections_byte_for_byte(tmp_path):
     content = write_course(tmp_path / "content", 30)
-    run("import_content", content)
-    run("export_content", tmp_path / "out")
+    run_command("import_content", content)
+    run_command("export_content", tmp_path / "out")
     files = course_files(content)
     assert len(files) == 1 + 30 * 2
     assert course_files(tmp_path / "out") == files
@@ -55,7 +48,7 @@ def test_import_then_export_gives_back_a_course_of_thirty_sections_byte_for_byte
 
 def test_an_export_over_the_same_files_changes_nothing_and_says_so(seed_course, tmp_path):
     content = copy_real_content(tmp_path / "content")
-    out = run("export_content", content)
+    out = run_command("export_content", content)
     assert "0 file(s) changed, 3 unchanged" in out
     assert "wrote" not in out
 
@@ -71,7 +64,7 @@ def test_an_admin_edit_shows_up_as_a_plain_diff(admin_client, seed_course, tmp_p
         section_form(seed_course, body=body, title="Inference Patterns"),
     )
     before = course_files(content)
-    out = run("export_content", content)
+    out = run_command("export_content", content)
     assert "wrote 2.4-inference-patterns/lesson.md" in out
     after = course_files(content)
     lesson = "2.4-inference-patterns/lesson.md"
@@ -93,7 +86,7 @@ def test_retired_questions_and_choices_are_not_exported(seed_course, tmp_path):
     choice = questions[1].choices.filter(correct=False).first()
     choice.active = False
     choice.save()
-    run("export_content", tmp_path / "out")
+    run_command("export_content", tmp_path / "out")
     quiz = (tmp_path / "out" / "2.4-inference-patterns" / "quiz.toml").read_text()
     assert retired.prompt not in quiz
     assert f"text = {choice.text!r}".replace("'", '"') not in quiz
@@ -120,13 +113,13 @@ def test_a_section_made_in_the_admin_gets_a_number_slug_folder(admin_client, see
     )
     assert response.status_code == 302
     content = copy_real_content(tmp_path / "content")
-    run("export_content", content)
+    run_command("export_content", content)
     lesson = (content / "2.5-monitoring" / "lesson.md").read_text()
     assert 'title = "Monitoring \\"inference\\""' in lesson
     assert 'summary = "Line one.\\nLine two, with a \\\\ backslash."' in lesson
     assert not (content / "2.5-monitoring" / "quiz.toml").exists()
     # The files say exactly what the database says: importing them changes nothing.
-    assert "Nothing changed" in run("import_content", content)
+    assert "Nothing changed" in run_command("import_content", content)
     section = Section.objects.get(slug="monitoring")
     assert section.title == 'Monitoring "inference"'
     assert section.source_folder == "2.5-monitoring"
@@ -137,7 +130,7 @@ def test_the_quiz_file_of_a_section_whose_questions_are_all_retired_is_removed(
 ):
     content = copy_real_content(tmp_path / "content")
     seed_course.quiz.questions.update(active=False)
-    out = run("export_content", content)
+    out = run_command("export_content", content)
     assert "removed 2.4-inference-patterns/quiz.toml" in out
     assert not (content / "2.4-inference-patterns" / "quiz.toml").exists()
 
@@ -146,7 +139,7 @@ def test_a_folder_no_section_was_written_to_is_pointed_out(seed_course, tmp_path
     content = copy_real_content(tmp_path / "content")
     (content / "old-section").mkdir()
     (content / "old-section" / "lesson.md").write_text("+++\n+++\n")
-    assert "warning: old-section/ holds a lesson no section of the database" in run(
+    assert "warning: old-section/ holds a lesson no section of the database" in run_command(
         "export_content", content
     )
 
@@ -154,4 +147,4 @@ def test_a_folder_no_section_was_written_to_is_pointed_out(seed_course, tmp_path
 def test_an_empty_database_has_nothing_to_export(db, tmp_path):
     assert not Course.objects.exists()
     with pytest.raises(CommandError, match="no course to export"):
-        run("export_content", tmp_path / "out")
+        run_command("export_content", tmp_path / "out")

@@ -9,8 +9,7 @@ from django.urls import reverse
 from course.instructors import INSTRUCTORS_GROUP
 from quizzes.models import Attempt, Learner
 from quizzes.scoring import start_attempt
-from tests.conftest import INSTRUCTOR_PASSWORD
-from tests.course.conftest import section_form
+from tests.support import INSTRUCTOR_PASSWORD, section_form
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from course.models import Section
 from course.rendering import render_markdown
-from tests.course.conftest import section_form
 from tests.html import XSS_PAYLOADS, ParsedHTML, assert_no_markup_from_authors
+from tests.support import admin_change_url, section_form
 
 pytestmark = pytest.mark.django_db
 
@@ -17,15 +17,11 @@ def preview(client, body):
     return client.post(reverse(PREVIEW_URL), {"body": body})
 
 
-def change_url(section):
-    return reverse("admin:course_section_change", args=[section.pk])
-
-
 def test_the_live_preview_and_the_learner_page_show_the_same_html(instructor_client, seed_course):
     body = seed_course.body + "\n## Added part\n\nNew *text* with a [link](https://example.org).\n"
     expected = render_markdown(body)
     assert expected in preview(instructor_client, body).content.decode()
-    instructor_client.post(change_url(seed_course), section_form(seed_course, body=body))
+    instructor_client.post(admin_change_url(seed_course), section_form(seed_course, body=body))
     assert expected in Client().get(seed_course.get_absolute_url()).content.decode()
 
 
@@ -49,7 +45,7 @@ def test_the_live_preview_shows_no_payload_as_markup(instructor_client, payload)
 def test_payloads_saved_in_the_admin_reach_the_learner_page_as_text(instructor_client, seed_course):
     data = section_form(seed_course, body="\n\n".join(XSS_PAYLOADS), title=XSS_PAYLOADS[0])
     data["takeaways-0-text"] = XSS_PAYLOADS[2]
-    assert instructor_client.post(change_url(seed_course), data).status_code == 302
+    assert instructor_client.post(admin_change_url(seed_course), data).status_code == 302
     html = Client().get(seed_course.get_absolute_url()).content.decode()
     lesson = ParsedHTML(html, inside="lesson-body")
     assert lesson.found
@@ -85,7 +81,7 @@ def test_the_live_preview_needs_the_csrf_token(instructor):
 
 
 def test_the_editor_asks_for_a_preview_as_the_author_types(instructor_client, seed_course):
-    html = instructor_client.get(change_url(seed_course)).content.decode()
+    html = instructor_client.get(admin_change_url(seed_course)).content.decode()
     elements = ParsedHTML(html).elements
     (body,) = [attrs for tag, attrs in elements if tag == "textarea" and attrs["name"] == "body"]
     assert body["hx-post"] == reverse(PREVIEW_URL)
@@ -99,7 +95,7 @@ def test_the_editor_asks_for_a_preview_as_the_author_types(instructor_client, se
 
 def test_a_draft_is_previewed_as_a_learner_from_its_change_page(instructor_client, seed_course):
     Section.objects.filter(pk=seed_course.pk).update(published=False)
-    html = instructor_client.get(change_url(seed_course)).content.decode()
+    html = instructor_client.get(admin_change_url(seed_course)).content.decode()
     links = {attrs.get("href") for tag, attrs in ParsedHTML(html).elements if tag == "a"}
     assert seed_course.get_absolute_url() in links
     assert "Preview as learner" in html
@@ -111,7 +107,7 @@ def test_a_draft_is_previewed_as_a_learner_from_its_change_page(instructor_clien
 def test_publishing_a_draft_shows_it_to_learners(instructor_client, seed_course):
     Section.objects.filter(pk=seed_course.pk).update(published=False)
     seed_course.refresh_from_db()
-    instructor_client.post(change_url(seed_course), section_form(seed_course, published="on"))
+    instructor_client.post(admin_change_url(seed_course), section_form(seed_course, published="on"))
     assert Client().get(seed_course.get_absolute_url()).status_code == 200
 
 
@@ -123,7 +119,7 @@ def test_two_takeaways_swap_places_in_one_save(instructor_client, seed_course):
     first, second, *_ = seed_course.takeaways.order_by("position")
     data = section_form(seed_course)
     data["takeaways-0-order"], data["takeaways-1-order"] = 2, 1
-    assert instructor_client.post(change_url(seed_course), data).status_code == 302
+    assert instructor_client.post(admin_change_url(seed_course), data).status_code == 302
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.position, second.position) == (2, 1)
@@ -143,7 +139,7 @@ def test_takeaways_are_numbered_one_two_three_and_a_new_one_goes_last(
             "takeaways-4-text": "A fifth takeaway.",
         }
     )
-    assert instructor_client.post(change_url(seed_course), data).status_code == 302
+    assert instructor_client.post(admin_change_url(seed_course), data).status_code == 302
     positions = takeaway_texts(seed_course)
     assert [position for position, _ in positions] == [1, 2, 3, 4, 5]
     assert positions[3][1].startswith("Batch inference is useful")
@@ -154,7 +150,7 @@ def test_a_takeaway_that_questions_test_cannot_be_removed(instructor_client, see
     before = takeaway_texts(seed_course)
     data = section_form(seed_course)
     data["takeaways-0-DELETE"] = "on"
-    response = instructor_client.post(change_url(seed_course), data)
+    response = instructor_client.post(admin_change_url(seed_course), data)
     assert "would require deleting the following protected related objects" in (
         response.content.decode()
     )

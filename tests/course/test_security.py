@@ -1,11 +1,9 @@
-import os
-import subprocess
-import sys
-
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+
+from tests.support import manage
 
 PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": "a-production-secret-key-that-is-long-and-random-0123456789abcdef",
@@ -20,18 +18,7 @@ PRODUCTION_ENV = {
 }
 
 
-def manage(*args, env):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        env={**clean, **env},
-        cwd=settings.BASE_DIR,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
+@pytest.mark.system
 def test_production_settings_pass_the_deploy_check_without_warnings():
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -66,6 +53,7 @@ def test_failures_for_one_account_do_not_lock_out_another(client):
     assert response.status_code == 302
 
 
+@pytest.mark.system
 def test_the_admin_path_comes_from_the_environment():
     result = manage(
         "shell",

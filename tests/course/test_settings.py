@@ -1,12 +1,10 @@
-import os
-import subprocess
-import sys
-
+import pytest
 from django.conf import settings
 from django.db import connection
 from django.db.backends.sqlite3.base import DatabaseWrapper
 
 from course.project.settings import database_config
+from tests.support import manage
 
 
 def test_default_sqlite_connection_uses_wal_normal_sync_and_a_timeout(tmp_path, django_db_blocker):
@@ -44,27 +42,19 @@ def test_postgres_url_selects_postgresql():
 
 
 def run_settings(env):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
-    return subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "import django; django.setup(); from django.conf import settings;print(settings.DEBUG)",
-        ],
-        env={**clean, "DJANGO_SETTINGS_MODULE": "course.project.settings", **env},
-        cwd=settings.BASE_DIR,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    """Load the settings in a process of its own, configured by `env`; prints DEBUG."""
+    code = "from django.conf import settings; print(settings.DEBUG)"
+    return manage("shell", "--no-imports", "-c", code, env=env)
 
 
+@pytest.mark.system
 def test_production_refuses_the_development_secret_key():
     result = run_settings({})
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set when DEBUG is off" in result.stderr
 
 
+@pytest.mark.system
 def test_debug_is_off_unless_asked_for():
     assert run_settings({"DJANGO_SECRET_KEY": "x" * 50}).stdout.strip() == "False"
     assert run_settings({"DJANGO_DEBUG": "1"}).stdout.strip() == "True"

@@ -5,21 +5,19 @@ from django.test import Client
 from django.urls import reverse
 
 from quizzes.models import Attempt, Learner, LessonCompletion
-from tests.quizzes.conftest import choice_ids, question_url
+from tests.support import LEARNER_PASSWORD, choice_ids, question_url
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "a-long-unusual-passphrase-42"
 
-
-def sign_up(client, username="ada", password=PASSWORD, email=""):
+def sign_up(client, username="ada", password=LEARNER_PASSWORD, email=""):
     return client.post(
         reverse("signup"),
         {"username": username, "email": email, "password1": password, "password2": password},
     )
 
 
-def log_in(client, username="ada", password=PASSWORD):
+def log_in(client, username="ada", password=LEARNER_PASSWORD):
     return client.post(reverse("login"), {"username": username, "password": password})
 
 
@@ -50,14 +48,14 @@ def test_sign_up_checks_the_password_with_djangos_validators(client, db):
 
 
 def test_sign_up_needs_a_free_username(client, db):
-    get_user_model().objects.create_user("ada", password=PASSWORD)
+    get_user_model().objects.create_user("ada", password=LEARNER_PASSWORD)
     assert "already exists" in sign_up(client).content.decode()
 
 
 def test_sign_up_ignores_an_offsite_next(client, db):
     response = client.post(
         reverse("signup") + "?next=https://evil.example/",
-        {"username": "ada", "password1": PASSWORD, "password2": PASSWORD},
+        {"username": "ada", "password1": LEARNER_PASSWORD, "password2": LEARNER_PASSWORD},
     )
     assert response["Location"] == "/progress/"
 
@@ -75,7 +73,7 @@ def test_log_out_by_post_logs_out(client, db):
 
 
 def test_password_reset_sends_a_mail_with_a_working_link(client, db):
-    get_user_model().objects.create_user("ada", email="ada@example.org", password=PASSWORD)
+    get_user_model().objects.create_user("ada", email="ada@example.org", password=LEARNER_PASSWORD)
     client.post(reverse("password_reset"), {"email": "ada@example.org"})
     assert len(mail.outbox) == 1
     link = next(line for line in mail.outbox[0].body.splitlines() if "/reset/" in line).strip()
@@ -105,7 +103,7 @@ def test_anonymous_progress_moves_to_the_new_account(client, small_course, start
 
 
 def test_a_lesson_read_in_both_stays_one_row(client, small_course):
-    get_user_model().objects.create_user("ada", password=PASSWORD)
+    get_user_model().objects.create_user("ada", password=LEARNER_PASSWORD)
     other = Client()
     log_in(other)
     mark_read(other, small_course)
@@ -118,7 +116,7 @@ def test_a_lesson_read_in_both_stays_one_row(client, small_course):
 def test_attempts_of_both_keep_their_history_and_the_best_score_wins(
     client, small_course, start_quiz, answer_all
 ):
-    get_user_model().objects.create_user("ada", password=PASSWORD)
+    get_user_model().objects.create_user("ada", password=LEARNER_PASSWORD)
     account_browser = Client()
     log_in(account_browser)
     low = answer_all(
@@ -135,7 +133,7 @@ def test_attempts_of_both_keep_their_history_and_the_best_score_wins(
 
 
 def test_an_open_attempt_in_both_keeps_the_one_in_use(client, small_course, start_quiz):
-    get_user_model().objects.create_user("ada", password=PASSWORD)
+    get_user_model().objects.create_user("ada", password=LEARNER_PASSWORD)
     account_browser = Client()
     log_in(account_browser)
     old = start_quiz(small_course, using=account_browser)
@@ -189,7 +187,7 @@ def test_my_progress_shows_only_my_own_attempts(client, small_course, start_quiz
 
 
 def test_a_session_pointing_at_an_account_learner_is_not_used(client, small_course):
-    user = get_user_model().objects.create_user("ada", password=PASSWORD)
+    user = get_user_model().objects.create_user("ada", password=LEARNER_PASSWORD)
     account_learner = Learner.objects.create(user=user)
     session = client.session
     session["learner_id"] = account_learner.pk
@@ -203,7 +201,7 @@ def test_a_learner_can_change_their_password(client, db):
     new = "another-long-passphrase-77"
     response = client.post(
         reverse("password_change"),
-        {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+        {"old_password": LEARNER_PASSWORD, "new_password1": new, "new_password2": new},
     )
     assert response["Location"] == reverse("password_change_done")
     assert get_user_model().objects.get(username="ada").check_password(new)
@@ -217,7 +215,7 @@ def test_form_errors_are_summed_up_first_and_focused(client, db):
 
 
 def test_an_abandoned_attempt_sends_the_learner_back_to_the_quiz(client, small_course, start_quiz):
-    get_user_model().objects.create_user("ada", password=PASSWORD)
+    get_user_model().objects.create_user("ada", password=LEARNER_PASSWORD)
     account_browser = Client()
     log_in(account_browser)
     old = start_quiz(small_course, using=account_browser)

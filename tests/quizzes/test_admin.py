@@ -2,24 +2,15 @@ import pytest
 from django.urls import reverse
 
 from quizzes.models import Choice, Question
-from tests.quizzes.conftest import question_form
+from tests.support import admin_change_url, question_form
 
 pytestmark = pytest.mark.django_db
-
-
-def change_url(question):
-    return reverse("admin:quizzes_question_change", args=[question.pk])
-
-
-@pytest.fixture
-def question(small_course):
-    return small_course.quiz.questions.get(position=1)
 
 
 def test_the_admin_saves_a_valid_question_and_renders_its_markdown(admin_client, question):
     data = question_form(question, [("Yes", True), ("No", False), ("Maybe", False)])
     data["prompt"] = "Which *one*? <script>alert(1)</script>"
-    response = admin_client.post(change_url(question), data)
+    response = admin_client.post(admin_change_url(question), data)
     assert response.status_code == 302
     question.refresh_from_db()
     assert question.prompt_html == "Which <em>one</em>? &lt;script&gt;alert(1)&lt;/script&gt;"
@@ -38,7 +29,7 @@ def test_the_admin_saves_a_valid_question_and_renders_its_markdown(admin_client,
 )
 def test_the_admin_refuses_what_the_importer_refuses(admin_client, question, choices, message):
     before = list(Choice.objects.values_list("pk", "text", "correct"))
-    response = admin_client.post(change_url(question), question_form(question, choices))
+    response = admin_client.post(admin_change_url(question), question_form(question, choices))
     assert response.status_code == 200
     assert message in response.content.decode()
     assert list(Choice.objects.values_list("pk", "text", "correct")) == before
@@ -47,14 +38,14 @@ def test_the_admin_refuses_what_the_importer_refuses(admin_client, question, cho
 def test_a_select_all_question_needs_one_correct_choice(admin_client, question):
     data = question_form(question, [("A", False), ("B", False), ("C", False)])
     data["kind"] = Question.MULTIPLE
-    response = admin_client.post(change_url(question), data)
+    response = admin_client.post(admin_change_url(question), data)
     assert "at least one correct choice" in response.content.decode()
 
 
 def test_the_heading_must_exist_in_the_lesson(admin_client, question):
     data = question_form(question, [("A", True), ("B", False), ("C", False)])
     data["heading_id"] = "nowhere"
-    response = admin_client.post(change_url(question), data)
+    response = admin_client.post(admin_change_url(question), data)
     assert "No heading with this id in the lesson" in response.content.decode()
 
 

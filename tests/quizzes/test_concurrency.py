@@ -5,12 +5,14 @@ import http.client
 import os
 import signal
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.site_server import Browser, choice_values, collect_static, start_site, stop_site
+from tests.html import choice_values
+from tests.site_server import Browser, collect_static, start_site, stop_site
+
+pytestmark = pytest.mark.system
 
 LEARNERS = 50
 LESSON = "/sections/inference-patterns/"
@@ -132,7 +134,7 @@ def test_a_whole_class_takes_the_quiz_at_once(site):
 
 def test_a_killed_worker_loses_no_acknowledged_answer(site):
     acknowledged = []
-    lock = threading.Lock()
+    answered = threading.Condition()  # notified at each acknowledged answer
     stop = threading.Event()
 
     def answer_until_stopped(_):
@@ -142,7 +144,7 @@ def test_a_killed_worker_loses_no_acknowledged_answer(site):
                 attempt_path, _first = begin_quiz(browser)
                 break
             except (OSError, http.client.HTTPException):
-                time.sleep(0.2)  # the worker died under this request; start again
+                continue  # the worker died under this request; start again on another
         else:
             return
         attempt_id = int(attempt_path.rstrip("/").rsplit("/", 1)[1])
@@ -158,21 +160,30 @@ def test_a_killed_worker_loses_no_acknowledged_answer(site):
             except (OSError, http.client.HTTPException):
                 continue  # the worker died under this request: not acknowledged
             if reply.status == 200 and "verdict" in reply.body:
-                with lock:
+                with answered:
                     acknowledged.append((attempt_id, position))
+                    answered.notify_all()
                 position += 1
+
+    def more_answers_acknowledged(count):
+        """Wait until `count` more answers are acknowledged; False if they never are."""
+        with answered:
+            target = len(acknowledged) + count
+            return answered.wait_for(lambda: len(acknowledged) >= target, timeout=60)
 
     with ThreadPoolExecutor(max_workers=10) as pool:
         running = [pool.submit(answer_until_stopped, n) for n in range(10)]
-        deadline = time.monotonic() + 20
-        while len(acknowledged) < 10 and time.monotonic() < deadline:
-            time.sleep(0.05)  # kill only once answers are flowing
-        for pid in site.worker_pids()[:1]:
-            os.kill(pid, signal.SIGKILL)
-        time.sleep(2)
-        stop.set()
+        try:
+            flowing = more_answers_acknowledged(10)  # kill only once answers are flowing
+            for pid in site.worker_pids()[:1]:
+                os.kill(pid, signal.SIGKILL)
+            flowing_again = more_answers_acknowledged(10)  # and stop once they flow again
+        finally:
+            stop.set()
         for future in running:
             future.result()
+    assert flowing, "no answers before the kill"
+    assert flowing_again, "no answers after the kill"
     assert acknowledged
     report = assert_consistent(site)
     stored = {

@@ -1,7 +1,6 @@
 """Learner records survive content changes: the review queue, answers to changed content."""
 
 import pytest
-import time_machine
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -11,18 +10,11 @@ from quizzes.models import Attempt, Learner, Question, ReviewItem
 from quizzes.review import due_items
 from quizzes.scoring import answer_question, finish_attempt, start_attempt
 from tests.builders import question_toml
-from tests.quizzes.conftest import choice_ids
+from tests.support import choice_ids
 
 pytestmark = pytest.mark.django_db
 
-START = timezone.datetime(2026, 3, 2, 9, 0, tzinfo=timezone.UTC)
 QUESTIONS = [question_toml(prompt="T1?", takeaway=1), question_toml(prompt="T2?", takeaway=2)]
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(START, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture

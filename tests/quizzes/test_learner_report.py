@@ -8,26 +8,13 @@ from django.urls import reverse
 from quizzes.models import Learner
 from quizzes.progress import set_lesson_complete
 from quizzes.reports import csv_cell
-from quizzes.scoring import answer_question, finish_attempt, start_attempt
+from tests.support import take_quiz
 
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = "admin:quizzes_learner_changelist"
 CSV_URL = "admin:quizzes_learner_answers_csv"
 ALL_RIGHT = {1: [1], 2: [2], 3: [1, 3], 4: [3]}
-
-
-def take(learner, section, picks, *, finished=True):
-    """`picks`: question position -> the choice positions chosen (small course: unshuffled)."""
-    attempt = start_attempt(learner=learner, quiz=section.quiz)
-    for response in attempt.answers.select_related("question").order_by("position"):
-        if response.position in picks:
-            choices = response.question.choices
-            ids = [choices.get(position=p).pk for p in picks[response.position]]
-            answer_question(answer=response, raw_choice_ids=ids)
-    if finished:
-        finish_attempt(attempt=attempt)
-    return attempt
 
 
 def learner_named(username):
@@ -48,8 +35,8 @@ def ada(course):
     first, second = course
     set_lesson_complete(learner=ada, section=first, complete=True)
     set_lesson_complete(learner=ada, section=second, complete=True)
-    take(ada, first, {1: [1], 2: [1], 3: [2], 4: [1]})
-    take(ada, first, ALL_RIGHT)
+    take_quiz(first.quiz, {1: [1], 2: [1], 3: [2], 4: [1]}, learner=ada)
+    take_quiz(first.quiz, ALL_RIGHT, learner=ada)
     return ada
 
 
@@ -57,7 +44,7 @@ def ada(course):
 def visitor(course):
     """Anonymous; read nothing; 25% on 1.2."""
     visitor = Learner.objects.create()
-    take(visitor, course[1], {1: [1], 2: [1], 3: [2], 4: [1]})
+    take_quiz(course[1].quiz, {1: [1], 2: [1], 3: [2], 4: [1]}, learner=visitor)
     return visitor
 
 
@@ -122,7 +109,8 @@ def test_an_instructor_cannot_change_or_delete_a_learner(instructor_client, ada)
 
 
 def test_the_csv_has_one_row_per_answer(instructor_client, course, ada, visitor):
-    take(visitor, course[0], {1: [2]}, finished=False)  # one answer; three unanswered
+    # One answer; three unanswered.
+    take_quiz(course[0].quiz, {1: [2]}, learner=visitor, finished=False)
     response = instructor_client.get(reverse(CSV_URL))
     assert response.streaming
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -153,7 +141,7 @@ def test_the_csv_has_one_row_per_answer(instructor_client, course, ada, visitor)
 def test_the_csv_cannot_smuggle_a_formula_into_a_spreadsheet(instructor_client, course):
     learner = learner_named("=HYPERLINK(evil)")
     course[0].quiz.questions.get(position=1).choices.filter(position=1).update(text="+1 or -1")
-    take(learner, course[0], {1: [1]}, finished=False)
+    take_quiz(course[0].quiz, {1: [1]}, learner=learner, finished=False)
     (row,) = rows_of(instructor_client.get(reverse(CSV_URL)))[1:]
     assert row[0] == "'=HYPERLINK(evil)"
     assert row[4] == "'+1 or -1"

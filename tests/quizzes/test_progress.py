@@ -2,32 +2,15 @@ import pytest
 from django.utils import timezone
 
 from course.models import Section
-from quizzes.models import Attempt, Learner, LessonCompletion
+from quizzes.models import LessonCompletion
 from quizzes.progress import course_progress, next_step, set_lesson_complete
+from tests.support import finished_attempt
 
 pytestmark = pytest.mark.django_db
 
 
-def finished_attempt(learner, section, score, *, when=None):
-    return Attempt.objects.create(
-        learner=learner,
-        quiz=section.quiz,
-        started_at=timezone.now(),
-        finished_at=when or timezone.now(),
-        question_count=4,
-        correct_count=score * 4 // 100,
-        score=score,
-        passed=score >= section.quiz.pass_mark,
-    )
-
-
 def sections():
     return list(Section.objects.published().select_related("quiz"))
-
-
-@pytest.fixture
-def learner(db):
-    return Learner.objects.create()
 
 
 def test_a_new_learner_has_zero_completion(course_of, learner):

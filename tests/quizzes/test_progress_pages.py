@@ -1,12 +1,8 @@
 import pytest
-from django.contrib.auth import get_user_model
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
-from quizzes.models import Attempt, Learner, LessonCompletion
-from tests.quizzes.conftest import HTMX
+from quizzes.models import Learner, LessonCompletion
+from tests.support import HTMX
 
 pytestmark = pytest.mark.django_db
 
@@ -99,67 +95,3 @@ def test_my_progress_lists_sections_and_the_attempt_history(
     assert "<td>1</td>" in html
     assert "<strong>0%</strong> (not passed)" in html
     assert reverse("quizzes:results", args=[attempt.pk]) in html
-
-
-def build_history(learner, sections, attempts_per_section):
-    now = timezone.now()
-    for section in sections:
-        LessonCompletion.objects.get_or_create(
-            learner=learner, section=section, defaults={"completed_at": now}
-        )
-        Attempt.objects.bulk_create(
-            Attempt(
-                learner=learner,
-                quiz=section.quiz,
-                started_at=now,
-                finished_at=now,
-                question_count=4,
-                correct_count=4,
-                score=100,
-                passed=True,
-            )
-            for _ in range(attempts_per_section)
-        )
-
-
-def count_queries(client, url):
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
-@pytest.mark.parametrize("url_name", ["course:outline", "quizzes:progress"])
-def test_progress_pages_have_a_flat_query_budget(
-    client, course_of, url_name, django_assert_max_num_queries
-):
-    user = get_user_model().objects.create_user("ada", password="x")
-    learner = Learner.objects.create(user=user)
-    client.force_login(user)
-    url = reverse(url_name)
-    build_history(learner, course_of(1), 1)
-    with django_assert_max_num_queries(9):
-        client.get(url)
-    small = count_queries(client, url)
-    LessonCompletion.objects.all().delete()
-    Attempt.objects.all().delete()
-    from course.models import Section
-
-    Section.objects.all().delete()
-    sections = course_of(50)
-    build_history(learner, sections[:20], 1)
-    build_history(learner, sections[:1], 19)
-    with django_assert_max_num_queries(9):
-        client.get(url)
-    assert count_queries(client, url) == small
-
-
-def test_lesson_page_queries_are_flat_for_a_signed_in_learner(
-    client, course_of, django_assert_max_num_queries
-):
-    user = get_user_model().objects.create_user("ada", password="x")
-    client.force_login(user)
-    sections = course_of(50)
-    client.post(complete_url(sections[10]), {"complete": "1"})
-    client.get(sections[10].get_absolute_url())
-    with django_assert_max_num_queries(9):
-        client.get(sections[10].get_absolute_url())

@@ -5,21 +5,11 @@ from django.urls import reverse
 from quizzes.models import Choice, Learner
 from quizzes.scoring import answer_question, start_attempt
 from tests.html import XSS_PAYLOADS, ParsedHTML, assert_no_markup_from_authors
-from tests.quizzes.conftest import question_form
+from tests.support import admin_change_url, question_form
 
 pytestmark = pytest.mark.django_db
 
 HX_DISABLED_WRAPPER = ("div", {"hx-disable": None})
-
-
-@pytest.fixture
-def question(small_course):
-    """Q1 of the small course: one answer, choice 1 right, choices 2 and 3 wrong."""
-    return small_course.quiz.questions.get(position=1)
-
-
-def change_url(question):
-    return reverse("admin:quizzes_question_change", args=[question.pk])
 
 
 def preview_url(question):
@@ -33,7 +23,7 @@ def cards(client, question):
 
 
 def test_the_change_page_links_to_the_preview(instructor_client, question):
-    html = instructor_client.get(change_url(question)).content.decode()
+    html = instructor_client.get(admin_change_url(question)).content.decode()
     assert f'href="{preview_url(question)}"' in html
     assert "Preview as learner" in html
 
@@ -91,7 +81,7 @@ def test_payloads_typed_into_a_question_reach_the_card_as_text(
 ):
     data = question_form(question, [("Yes", True), ("No", False)])
     data.update({"prompt": payload, "explanation": payload, "choices-1-feedback": payload})
-    assert instructor_client.post(change_url(question), data).status_code == 302
+    assert instructor_client.post(admin_change_url(question), data).status_code == 302
     html = instructor_client.get(preview_url(question)).content.decode()
     for region in ["prompt", "feedback", "explanation"]:
         parsed = ParsedHTML(html, inside=region)
@@ -104,7 +94,7 @@ def test_payloads_typed_into_a_question_reach_the_card_as_text(
 def test_retired_choices_do_not_count_toward_the_choice_rules(instructor_client, question):
     data = question_form(question, [("A", True), ("B", False), ("C", True)])
     del data["choices-2-active"]
-    assert instructor_client.post(change_url(question), data).status_code == 302
+    assert instructor_client.post(admin_change_url(question), data).status_code == 302
     assert list(question.choices.filter(active=True).values_list("text", flat=True)) == ["A", "B"]
 
 
@@ -113,7 +103,7 @@ def test_a_choice_learners_chose_is_retired_not_deleted(instructor_client, quest
     chosen = question.choices.get(position=3)
     answer_question(answer=attempt.answers.get(question=question), raw_choice_ids=[chosen.pk])
     response = instructor_client.post(
-        change_url(question), question_form(question, [("A", True), ("B", False)])
+        admin_change_url(question), question_form(question, [("A", True), ("B", False)])
     )
     assert "untick Active to retire it instead of deleting it" in response.content.decode()
     assert Choice.objects.filter(pk=chosen.pk).exists()

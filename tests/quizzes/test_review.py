@@ -1,47 +1,24 @@
 from datetime import timedelta
 
 import pytest
-import time_machine
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from quizzes.models import Attempt, Learner, ReviewAnswer, ReviewItem
+from quizzes.models import Attempt, ReviewAnswer, ReviewItem
 from quizzes.review import answer_review, question_for
 from quizzes.scoring import answer_question, finish_attempt, start_attempt
-from tests.builders import question_toml
-from tests.quizzes.conftest import HTMX, choice_ids
+from tests.builders import question_toml, review_questions
+from tests.support import HTMX, LEARNER_PASSWORD, START, choice_ids
 
 pytestmark = pytest.mark.django_db
-
-START = timezone.datetime(2026, 3, 2, 9, 0, tzinfo=timezone.UTC)
-
-# Takeaway 1 is tested by three questions, takeaway 2 by two.
-QUESTIONS = [
-    question_toml(prompt="T1 first?", takeaway=1),
-    question_toml(prompt="T1 second?", takeaway=1, correct=(2,)),
-    question_toml(prompt="T1 third?", takeaway=1, correct=(3,)),
-    question_toml(prompt="T2 first?", takeaway=2),
-    question_toml(prompt="T2 second?", takeaway=2, correct=(2,)),
-]
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(START, tick=False) as traveller:
-        yield traveller
 
 
 @pytest.fixture
 def section(course_of, clock):
-    (section,) = course_of(1, questions=QUESTIONS)
+    (section,) = course_of(1, questions=review_questions())
     return section
-
-
-@pytest.fixture
-def learner(db):
-    return Learner.objects.create()
 
 
 def answer_quiz(learner, section, outcomes):
@@ -339,7 +316,7 @@ def test_someone_elses_review_item_is_404(client, section, clock):
 
 def test_the_anonymous_queue_moves_to_the_account_on_sign_up(client, section):
     miss_first_question(client, section)
-    password = "a-long-unusual-passphrase-42"
+    password = LEARNER_PASSWORD
     client.post(
         reverse("signup"), {"username": "ada", "password1": password, "password2": password}
     )
@@ -348,7 +325,7 @@ def test_the_anonymous_queue_moves_to_the_account_on_sign_up(client, section):
 
 
 def test_overlapping_queues_keep_one_item_per_takeaway(client, section, clock):
-    password = "a-long-unusual-passphrase-42"
+    password = LEARNER_PASSWORD
     get_user_model().objects.create_user("ada", password=password)
     account = Client()
     account.post(reverse("login"), {"username": "ada", "password": password})
@@ -366,30 +343,8 @@ def test_overlapping_queues_keep_one_item_per_takeaway(client, section, clock):
     assert item.due_at == START + timedelta(days=1)
 
 
-@pytest.mark.parametrize("due", [1, 4])
-def test_the_review_page_query_budget_is_flat(
-    client, course_of, clock, due, django_assert_max_num_queries
-):
-    sections = course_of(2, questions=QUESTIONS)
-    for section in sections[:2]:
-        client.post(reverse("quizzes:start", args=[section.slug]))
-    for attempt in Attempt.objects.all():
-        for position in (1, 4):
-            if ReviewItem.objects.count() >= due:
-                break
-            client.post(
-                reverse("quizzes:question", args=[attempt.pk, position]),
-                {"choice": choice_ids(attempt, position, correct=False)[:1]},
-            )
-    assert ReviewItem.objects.count() == due
-    clock.move_to(START + timedelta(days=1))
-    client.get(reverse("quizzes:review"))  # the day's first visit also moves the session on
-    with django_assert_max_num_queries(8):
-        client.get(reverse("quizzes:review"))
-
-
 def test_a_takeaway_missed_in_the_account_is_not_retained_by_a_merge(client, section):
-    password = "a-long-unusual-passphrase-42"
+    password = LEARNER_PASSWORD
     get_user_model().objects.create_user("ada", password=password)
     account = Client()
     account.post(reverse("login"), {"username": "ada", "password": password})

@@ -3,7 +3,7 @@ import pytest
 from quizzes.checking import AnswerRefused, is_right
 from quizzes.models import Answer, Attempt, Learner
 from quizzes.scoring import answer_question, finish_attempt, score_percent, start_attempt
-from tests.quizzes.conftest import choice_ids
+from tests.support import choice_ids
 
 pytestmark = pytest.mark.django_db
 
