@@ -10,6 +10,7 @@ versions differ.
 
 import hashlib
 from dataclasses import MISSING, dataclass, field, fields
+from functools import cache
 from pathlib import Path
 from typing import get_origin
 
@@ -83,6 +84,7 @@ class CourseData:
     sections: list[SectionData] = field(default_factory=list, metadata=NOT_A_KEY)
 
 
+@cache
 def table_keys(data_class):
     """The keys a table of the files may hold: key -> (type, required), in the order of the
     dataclass's fields. A key is required unless its field has a default."""
