@@ -107,7 +107,7 @@ class Section(models.Model):
         if getattr(self, "_rendered_body", None) != self.body:
             self.use_rendered_body(*render_lesson(self.body))
 
-    def use_rendered_body(self, body_html, toc):
+    def use_rendered_body(self, body_html: str, toc: list[dict]) -> None:
         """Keep this HTML and table of contents as the body's, as it is now: the importer
         renders each lesson once, to check its quiz's headings, and saves it with them."""
         self.body_html = body_html

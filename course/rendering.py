@@ -220,7 +220,7 @@ def table_of_contents(safe_html):
     return collector.entries
 
 
-def render_lesson(body):
+def render_lesson(body: str) -> tuple[str, list[dict]]:
     """A lesson body's sanitized HTML and its table of contents."""
     body_html = render_markdown(body)
     return body_html, table_of_contents(body_html)

@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -116,7 +117,10 @@ def measure(base_url, site, keys, seconds, out):
     return {key: best_of(results) for key, results in measured.items()}
 
 
-def run(*, seconds, large, json_path, out):
+def run(*, seconds: int, large: int, json_path: Path, out: Callable[[str], None]) -> dict:
+    """Measure a course of one section and one of `large` sections, `seconds` per scenario;
+    print the progress and the table with `out`, write the figures to `json_path` as JSON
+    and return them."""
     if shutil.which("wrk") is None:
         raise BenchmarkError("wrk is missing: run 'make bench' (it installs Debian's wrk).")
     info = machine()

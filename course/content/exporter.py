@@ -10,7 +10,7 @@ as exactly the lines it changed.
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
 from course.content.format import (
     ChoiceData,
@@ -34,11 +34,13 @@ class ExportError(Exception):
 
 @dataclass
 class ExportReport(Report):
+    """What export_content did: file names, relative to the content folder."""
+
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
 
 
-def sections_with_content():
+def sections_with_content() -> QuerySet[Section]:
     """Sections with everything their files hold, in a fixed number of queries."""
     active_choices = Choice.objects.filter(active=True).order_by("position")
     active_questions = (
@@ -51,7 +53,7 @@ def sections_with_content():
     )
 
 
-def section_data(section):
+def section_data(section: Section) -> SectionData:
     """A section fetched by `sections_with_content`, as the data its files would hold."""
     takeaways = list(section.takeaways.all())
     takeaway_numbers = {takeaway.pk: number for number, takeaway in enumerate(takeaways, 1)}
@@ -94,7 +96,7 @@ def section_data(section):
     )
 
 
-def course_data(course):
+def course_data(course: Course) -> CourseData:
     return CourseData(
         title=clean_text(course.title),
         slug=course.slug,
@@ -103,7 +105,7 @@ def course_data(course):
     )
 
 
-def folder_of(section):
+def folder_of(section: Section) -> str:
     return section.source_folder or f"{section.number}-{section.slug}"
 
 

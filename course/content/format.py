@@ -85,7 +85,7 @@ class CourseData:
 
 
 @cache
-def table_keys(data_class):
+def table_keys(data_class: type) -> dict[str, tuple[type, bool]]:
     """The keys a table of the files may hold: key -> (type, required), in the order of the
     dataclass's fields. A key is required unless its field has a default."""
     return {
@@ -98,17 +98,17 @@ def table_keys(data_class):
     }
 
 
-def clean_text(text):
+def clean_text(text: str) -> str:
     """A one-value text as the files hold it: Unix line ends, no surrounding blanks."""
     return text.replace("\r\n", "\n").strip()
 
 
-def clean_body(text):
+def clean_body(text: str) -> str:
     """A lesson body as the files hold it: no blank lines around it, one final newline."""
     return text.replace("\r\n", "\n").strip("\n") + "\n"
 
 
-def toml_string(text):
+def toml_string(text: str) -> str:
     escaped = "".join(
         TOML_ESCAPES.get(char)
         or (f"\\u{ord(char):04X}" if ord(char) < 0x20 or ord(char) == 0x7F else char)
@@ -117,11 +117,11 @@ def toml_string(text):
     return f'"{escaped}"'
 
 
-def toml_bool(value):
+def toml_bool(value: bool) -> str:
     return "true" if value else "false"
 
 
-def course_toml(course):
+def course_toml(course: CourseData) -> str:
     lines = [
         f"title = {toml_string(course.title)}",
         f"slug = {toml_string(course.slug)}",
@@ -134,7 +134,7 @@ def course_toml(course):
     return "\n".join(lines) + "\n"
 
 
-def lesson_md(section):
+def lesson_md(section: SectionData) -> str:
     lines = [
         FRONT_MATTER_FENCE,
         f"number = {toml_string(section.number)}",
@@ -151,7 +151,7 @@ def lesson_md(section):
     return "\n".join(lines) + "\n" + section.body
 
 
-def quiz_toml(quiz):
+def quiz_toml(quiz: QuizData) -> str:
     lines = [
         f"title = {toml_string(quiz.title)}",
         f"pass_mark = {quiz.pass_mark}",
@@ -178,7 +178,7 @@ def quiz_toml(quiz):
     return "\n".join(lines) + "\n"
 
 
-def section_files(section):
+def section_files(section: SectionData) -> dict[str, str]:
     """File name to text, for the files of one section's folder."""
     files = {"lesson.md": lesson_md(section)}
     if section.quiz is not None:
@@ -186,7 +186,7 @@ def section_files(section):
     return files
 
 
-def fingerprint(section):
+def fingerprint(section: SectionData) -> str:
     """A hash of the section's files, as written in this format: equal means same content."""
     digest = hashlib.sha256()
     for name, text in sorted(section_files(section).items()):

@@ -22,6 +22,8 @@ from quizzes.models import Choice, Question, Quiz
 
 @dataclass
 class ImportReport(Report):
+    """What import_content did: course and section labels, such as "section 2.4 slug"."""
+
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     # Sections changed in the admin since their last import, left as they are.
