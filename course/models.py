@@ -7,8 +7,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 
-from course.content_format import clean_body, clean_text
-from course.rendering import render_markdown, table_of_contents
+from course.content.format import clean_body, clean_text
+from course.rendering import render_lesson
 
 SECTION_NUMBER_RE = re.compile(r"^\d{1,4}(\.\d{1,4}){0,3}$")
 validate_section_number = RegexValidator(
@@ -65,7 +65,7 @@ class Section(models.Model):
         default=False, help_text="Only published sections are shown to learners."
     )
     updated_at = models.DateTimeField(auto_now=True)
-    # Bookkeeping between the database and content/ (see course/importer.py).
+    # Bookkeeping between the database and content/ (see course/content/).
     source_folder = models.CharField(
         max_length=200,
         blank=True,
@@ -100,7 +100,7 @@ class Section(models.Model):
         """Derive the stored fields: learners' pages never render Markdown.
 
         The body is rendered again only if it changed since this instance last rendered
-        it (the importer renders each body once, to check quiz headings, then saves it).
+        it, or was given its rendering (see `use_rendered_body`).
         """
         # Text is kept as content/ holds it (a browser sends CR LF line ends, for one).
         self.summary = clean_text(self.summary)
@@ -108,9 +108,7 @@ class Section(models.Model):
         self.sort_key = section_sort_key(self.number)
         self.chapter = int(self.number.split(".")[0])
         if getattr(self, "_rendered_body", None) != self.body:
-            self.body_html = render_markdown(self.body)
-            self.toc = table_of_contents(self.body_html)
-            self._rendered_body = self.body
+            self.use_rendered_body(*render_lesson(self.body))
 
     def quiz_or_none(self):
         """The section's quiz, or None when it has none."""
@@ -119,8 +117,12 @@ class Section(models.Model):
         except ObjectDoesNotExist:
             return None
 
-    def heading_ids(self):
-        return {entry["id"] for entry in self.toc}
+    def use_rendered_body(self, body_html: str, toc: list[dict]) -> None:
+        """Keep this HTML and table of contents as the body's, as it is now: the importer
+        renders each lesson once, to check its quiz's headings, and saves it with them."""
+        self.body_html = body_html
+        self.toc = toc
+        self._rendered_body = self.body
 
 
 class KeyTakeaway(models.Model):

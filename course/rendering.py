@@ -218,3 +218,19 @@ def table_of_contents(safe_html):
     collector.feed(safe_html)
     collector.close()
     return collector.entries
+
+
+def render_lesson(body: str) -> tuple[str, list[dict]]:
+    """A lesson body's sanitized HTML and its table of contents."""
+    body_html = render_markdown(body)
+    return body_html, table_of_contents(body_html)
+
+
+def missing_heading(toc: list[dict], heading_id: str) -> str | None:
+    """The rule for pointing a question at a heading of its lesson: None if the lesson,
+    given by its table of contents, has a heading with this id; otherwise the ids it does
+    have, listed for the error message ("none" if it has no headings)."""
+    ids = {entry["id"] for entry in toc}
+    if heading_id in ids:
+        return None
+    return ", ".join(sorted(ids)) or "none"

@@ -6,9 +6,9 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from course.content_format import clean_text
+from course.content.format import clean_text
 from course.models import KeyTakeaway, Section
-from course.rendering import render_inline_markdown, render_markdown
+from course.rendering import missing_heading, render_inline_markdown, render_markdown
 
 
 class Learner(models.Model):
@@ -129,8 +129,8 @@ class Question(models.Model):
             errors["takeaway"] = ValidationError(
                 "Choose a key takeaway of this quiz's own section.", code="takeaway"
             )
-        if self.quiz_id and self.heading_id not in self.quiz.section.heading_ids():
-            known = ", ".join(sorted(self.quiz.section.heading_ids())) or "none"
+        known = missing_heading(self.quiz.section.toc, self.heading_id) if self.quiz_id else None
+        if known is not None:
             errors["heading_id"] = ValidationError(
                 f"No heading with this id in the lesson (headings: {known}).", code="heading"
             )

@@ -8,7 +8,7 @@
 -- sent whole by every thread). So a file of one GET repeats it, and a file of quiz
 -- answers (one line per learner and question) answers each question once, as long as
 -- the file is long enough: `wrapped` says if a thread went round.
--- done() prints one line, "BENCH_RESULT {json}", that course/benchmark.py reads.
+-- done() prints one line, "BENCH_RESULT {json}", that course/bench/wrk.py reads.
 
 local threads = {}
 

@@ -6,7 +6,10 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from course import benchmark
+from course.bench import BenchmarkError
+from course.bench.prepare import answer_lines, logged_in_learner
+from course.bench.report import best_of, summarize, table
+from course.bench.wrk import parse_wrk
 from course.models import Section
 from quizzes.models import Answer
 
@@ -22,7 +25,7 @@ BENCH_RESULT {"requests": 12000, "duration_us": 10000000, "p50_us": 8100, "p99_u
 
 
 def test_wrk_output_is_read_from_the_scripts_result_line():
-    result = benchmark.parse_wrk(WRK_OUTPUT)
+    result = parse_wrk(WRK_OUTPUT)
     assert result["requests"] == 12000
     assert result["rps"] == pytest.approx(1200.0)
     assert result["p50_ms"] == pytest.approx(8.1)
@@ -31,8 +34,8 @@ def test_wrk_output_is_read_from_the_scripts_result_line():
 
 
 def test_wrk_output_without_a_result_line_is_an_error():
-    with pytest.raises(benchmark.BenchmarkError, match="no BENCH_RESULT"):
-        benchmark.parse_wrk("unable to connect to 127.0.0.1:8000 Connection refused\n")
+    with pytest.raises(BenchmarkError, match="no BENCH_RESULT"):
+        parse_wrk("unable to connect to 127.0.0.1:8000 Connection refused\n")
 
 
 def result(key, sections, rps, errors=0):
@@ -48,7 +51,7 @@ def test_ratios_compare_each_scenario_with_the_floor_of_its_own_course():
         *(result(key, 500, rps) for key, rps in [("b", 250), ("d", 100), ("d+", 100)]),
         result("e", 500, 125, errors=1),
     ]
-    targets = {t["what"]: t for t in benchmark.summarize(results, {500: 4.0}, 500)}
+    targets = {t["what"]: t for t in summarize(results, {500: 4.0}, 500)}
     assert (targets["b/a"]["value"], targets["b/a"]["met"]) == (0.5, True)
     assert (targets["c/a"]["value"], targets["c/a"]["met"]) == (0.3, False)
     assert targets["e/a with 0 errors"]["met"]
@@ -56,7 +59,7 @@ def test_ratios_compare_each_scenario_with_the_floor_of_its_own_course():
     assert targets["d cost, 500 sections / 1"]["value"] == 2.0
     assert not targets["e cost, 500 sections / 1"]["met"]  # as fast, but with an error
     assert targets["import of 500 sections, s"]["met"]
-    assert "MISSED" in benchmark.table(
+    assert "MISSED" in table(
         [{**r, "name": r["key"], "p50_ms": 1, "p99_ms": 2} for r in results],
         list(targets.values()),
     )
@@ -64,7 +67,7 @@ def test_ratios_compare_each_scenario_with_the_floor_of_its_own_course():
 
 def test_a_scenario_counts_its_best_round_and_the_errors_of_all():
     rounds = [result("b", 1, 300, errors=1), result("b", 1, 500), result("b", 1, 400, errors=2)]
-    best = benchmark.best_of(rounds)
+    best = best_of(rounds)
     assert (best["rps"], best["errors"], best["rounds_rps"]) == (500, 3, [300, 500, 400])
 
 
@@ -107,7 +110,7 @@ def client_for(headers):
 
 @pytest.mark.django_db
 def test_answer_lines_answer_each_question_once_as_their_own_learner(small_course):
-    lines = benchmark.answer_lines(small_course.quiz, 3)
+    lines = answer_lines(small_course.quiz, 3)
     assert len(lines) == 3 * 4  # three learners, four questions each
     parsed = [parse_line(line) for line in lines]
     assert len({path for _, path, _, _ in parsed}) == 12
@@ -132,7 +135,7 @@ def test_the_logged_in_learner_has_progress_on_every_lesson(tmp_path):
     call_command("generate_course", str(folder), sections=3, stdout=StringIO())
     call_command("import_content", str(folder), stdout=StringIO())
     sections = list(Section.objects.published().select_related("quiz"))
-    cookie = benchmark.logged_in_learner(sections)
+    cookie = logged_in_learner(sections)
     client = client_for({"Cookie": cookie})
     page = client.get(sections[1].get_absolute_url()).content.decode()
     assert "Account: bench-learner" in page

@@ -4,7 +4,9 @@ import os
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from course import benchmark
+from course.bench import BenchmarkError
+from course.bench.prepare import prepare_site
+from course.bench.run import run
 
 
 class Command(BaseCommand):
@@ -35,10 +37,10 @@ class Command(BaseCommand):
     def handle(self, *args, seconds, sections, json, prepare, answer_questions, **options):
         try:
             if prepare:
-                benchmark.prepare(prepare, sections=sections, answer_questions=answer_questions)
+                prepare_site(prepare, sections=sections, answer_questions=answer_questions)
                 return
             if seconds < 1 or sections < 2:
                 raise CommandError("--seconds must be at least 1 and --sections at least 2.")
-            benchmark.run(seconds=seconds, large=sections, json_path=json, out=self.stdout.write)
-        except benchmark.BenchmarkError as error:
+            run(seconds=seconds, large=sections, json_path=json, out=self.stdout.write)
+        except BenchmarkError as error:
             raise CommandError(str(error)) from None

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from course.exporter import ExportError, export_content
+from course.content.exporter import ExportError, export_content
 
 
 class Command(BaseCommand):
@@ -24,13 +24,8 @@ class Command(BaseCommand):
             self.stdout.write(f"wrote {name}")
         for name in report.removed:
             self.stdout.write(f"removed {name} (the section has no quiz with questions)")
-        for folder in report.strays:
-            self.stderr.write(
-                self.style.WARNING(
-                    f"warning: {folder}/ holds a lesson no section of the database was "
-                    "written to; delete it if the section was deleted in the admin."
-                )
-            )
+        for warning in report.warnings:
+            self.stderr.write(self.style.WARNING(f"warning: {warning}"))
         changed = len(report.written) + len(report.removed)
         summary = f"{changed} file(s) changed, {len(report.unchanged)} unchanged in {directory}."
         self.stdout.write(self.style.SUCCESS(summary))

@@ -3,7 +3,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from course.importer import ContentError, import_content
+from course.content.reader import ContentError
+from course.content.sync import import_content
 
 
 class Command(BaseCommand):

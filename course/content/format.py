@@ -1,15 +1,20 @@
-"""The content/ format: a course as plain data, and that data as the text of its files.
+"""The content/ format: the schema of a course as plain data, and the one writer of its files.
 
-The importer reads files into these dataclasses; the exporter builds them from the
-database and writes them with the functions below. There is one way to write each file
-(key order, quoting, blank lines), so import then export gives back the same bytes, and a
-section's fingerprint (the hash of its files' text) says whether two versions differ.
+The dataclasses below are the schema: the reader (course/content/reader.py) checks each
+table of the files against its dataclass's fields and reads it into one; the exporter
+builds them from the database and writes them with the functions below. There is one way
+to write each file (key order, quoting, blank lines), so import then export gives back the
+same bytes, and a section's fingerprint (the hash of its files' text) says whether two
+versions differ.
 """
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
+from functools import cache
 from pathlib import Path
+from typing import get_origin
 
+FRONT_MATTER_FENCE = "+++"
 # Escapes of a TOML basic string; other control characters become \uXXXX.
 TOML_ESCAPES = {
     '"': '\\"',
@@ -20,6 +25,8 @@ TOML_ESCAPES = {
     "\f": "\\f",
     "\r": "\\r",
 }
+# The metadata of a dataclass field that is not a key of its table in the files.
+NOT_A_KEY = {"key": False}
 
 
 @dataclass
@@ -49,17 +56,23 @@ class QuizData:
 
 @dataclass
 class SectionData:
-    path: Path | None  # the lesson.md it was read from; None when built from the database
+    """A lesson.md's front matter, its body, and the section's quiz.toml."""
+
     number: str
     title: str
     slug: str
     summary: str
     key_takeaways: list[str]
     published: bool
-    body: str
-    quiz: QuizData | None = None
-    # The importer's unsaved Section with this body rendered (course.importer.rendered_page).
-    page: object = field(default=None, repr=False, compare=False)
+    body: str = field(metadata=NOT_A_KEY)
+    quiz: QuizData | None = field(default=None, metadata=NOT_A_KEY)
+    # The lesson.md it was read from; None when built from the database.
+    path: Path | None = field(default=None, metadata=NOT_A_KEY)
+    # The body's HTML and table of contents, rendered by the reader to check the quiz's
+    # headings; a new section is saved with them rather than rendered again.
+    rendered: tuple[str, list[dict]] | None = field(
+        default=None, repr=False, compare=False, metadata=NOT_A_KEY
+    )
 
 
 @dataclass
@@ -67,21 +80,35 @@ class CourseData:
     title: str
     slug: str
     description: str
-    chapters: dict[str, str]
-    sections: list[SectionData] = field(default_factory=list)
+    chapters: dict[str, str] = field(default_factory=dict)
+    sections: list[SectionData] = field(default_factory=list, metadata=NOT_A_KEY)
 
 
-def clean_text(text):
+@cache
+def table_keys(data_class: type) -> dict[str, tuple[type, bool]]:
+    """The keys a table of the files may hold: key -> (type, required), in the order of the
+    dataclass's fields. A key is required unless its field has a default."""
+    return {
+        data_field.name: (
+            get_origin(data_field.type) or data_field.type,
+            data_field.default is MISSING and data_field.default_factory is MISSING,
+        )
+        for data_field in fields(data_class)
+        if data_field.metadata.get("key", True)
+    }
+
+
+def clean_text(text: str) -> str:
     """A one-value text as the files hold it: Unix line ends, no surrounding blanks."""
     return text.replace("\r\n", "\n").strip()
 
 
-def clean_body(text):
+def clean_body(text: str) -> str:
     """A lesson body as the files hold it: no blank lines around it, one final newline."""
     return text.replace("\r\n", "\n").strip("\n") + "\n"
 
 
-def toml_string(text):
+def toml_string(text: str) -> str:
     escaped = "".join(
         TOML_ESCAPES.get(char)
         or (f"\\u{ord(char):04X}" if ord(char) < 0x20 or ord(char) == 0x7F else char)
@@ -90,11 +117,11 @@ def toml_string(text):
     return f'"{escaped}"'
 
 
-def toml_bool(value):
+def toml_bool(value: bool) -> str:
     return "true" if value else "false"
 
 
-def course_toml(course):
+def course_toml(course: CourseData) -> str:
     lines = [
         f"title = {toml_string(course.title)}",
         f"slug = {toml_string(course.slug)}",
@@ -107,9 +134,9 @@ def course_toml(course):
     return "\n".join(lines) + "\n"
 
 
-def lesson_md(section):
+def lesson_md(section: SectionData) -> str:
     lines = [
-        "+++",
+        FRONT_MATTER_FENCE,
         f"number = {toml_string(section.number)}",
         f"title = {toml_string(section.title)}",
         f"slug = {toml_string(section.slug)}",
@@ -118,13 +145,13 @@ def lesson_md(section):
         "key_takeaways = [",
         *[f"    {toml_string(takeaway)}," for takeaway in section.key_takeaways],
         "]",
-        "+++",
+        FRONT_MATTER_FENCE,
         "",
     ]
     return "\n".join(lines) + "\n" + section.body
 
 
-def quiz_toml(quiz):
+def quiz_toml(quiz: QuizData) -> str:
     lines = [
         f"title = {toml_string(quiz.title)}",
         f"pass_mark = {quiz.pass_mark}",
@@ -151,7 +178,7 @@ def quiz_toml(quiz):
     return "\n".join(lines) + "\n"
 
 
-def section_files(section):
+def section_files(section: SectionData) -> dict[str, str]:
     """File name to text, for the files of one section's folder."""
     files = {"lesson.md": lesson_md(section)}
     if section.quiz is not None:
@@ -159,7 +186,7 @@ def section_files(section):
     return files
 
 
-def fingerprint(section):
+def fingerprint(section: SectionData) -> str:
     """A hash of the section's files, as written in this format: equal means same content."""
     digest = hashlib.sha256()
     for name, text in sorted(section_files(section).items()):

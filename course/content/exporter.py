@@ -1,4 +1,4 @@
-"""Write the database's course back into a content folder, in the format of content/.
+"""Write the database's course into a content folder, with format.py's writer: export_content.
 
 `export_content` writes course.toml and, per section, <folder>/lesson.md and
 <folder>/quiz.toml, where <folder> is the one the section was imported from (or
@@ -10,9 +10,9 @@ as exactly the lines it changed.
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
-from course.content_format import (
+from course.content.format import (
     ChoiceData,
     CourseData,
     QuestionData,
@@ -23,6 +23,7 @@ from course.content_format import (
     course_toml,
     section_files,
 )
+from course.content.report import Report
 from course.models import Course, Section
 from quizzes.models import Choice, Question
 
@@ -32,15 +33,14 @@ class ExportError(Exception):
 
 
 @dataclass
-class ExportReport:
+class ExportReport(Report):
+    """What export_content did: file names, relative to the content folder."""
+
     written: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
-    # Section folders in the target that no section of the database was written to.
-    strays: list[str] = field(default_factory=list)
 
 
-def sections_with_content():
+def sections_with_content() -> QuerySet[Section]:
     """Sections with everything their files hold, in a fixed number of queries."""
     active_choices = Choice.objects.filter(active=True).order_by("position")
     active_questions = (
@@ -53,7 +53,7 @@ def sections_with_content():
     )
 
 
-def section_data(section):
+def section_data(section: Section) -> SectionData:
     """A section fetched by `sections_with_content`, as the data its files would hold."""
     takeaways = list(section.takeaways.all())
     takeaway_numbers = {takeaway.pk: number for number, takeaway in enumerate(takeaways, 1)}
@@ -96,7 +96,7 @@ def section_data(section):
     )
 
 
-def course_data(course):
+def course_data(course: Course) -> CourseData:
     return CourseData(
         title=clean_text(course.title),
         slug=course.slug,
@@ -105,7 +105,7 @@ def course_data(course):
     )
 
 
-def folder_of(section):
+def folder_of(section: Section) -> str:
     return section.source_folder or f"{section.number}-{section.slug}"
 
 
@@ -119,7 +119,7 @@ def _write(path, text, report, root):
     report.written.append(name)
 
 
-def export_content(directory):
+def export_content(directory: Path) -> ExportReport:
     """Write the course in the database into `directory`; returns an ExportReport."""
     directory = Path(directory)
     courses = list(Course.objects.all()[:2])
@@ -146,9 +146,14 @@ def export_content(directory):
             report.removed.append(str(old_quiz.relative_to(directory)))
         if section.source_folder != folder:
             Section.objects.filter(pk=section.pk).update(source_folder=folder)
-    report.strays = sorted(
+    strays = sorted(
         path.parent.name
         for path in directory.glob("*/lesson.md")
         if path.parent.name not in set(folders)
     )
+    report.warnings += [
+        f"{folder}/ holds a lesson no section of the database was written to; delete it if "
+        "the section was deleted in the admin."
+        for folder in strays
+    ]
     return report

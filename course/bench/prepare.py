@@ -1,0 +1,146 @@
+"""Make a throwaway site to benchmark: runs in `manage.py bench --prepare`, with its settings.
+
+The site gets its database, a generated course, static files, learners, and the files
+of requests wrk sends (see requests.lua).
+"""
+
+import json
+import time
+from importlib import import_module
+from io import StringIO
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import (
+    BACKEND_SESSION_KEY,
+    HASH_SESSION_KEY,
+    SESSION_KEY,
+    get_user_model,
+)
+from django.core.management import call_command
+from django.middleware.csrf import CSRF_ALLOWED_CHARS
+from django.test import Client
+from django.urls import reverse
+from django.utils.crypto import get_random_string
+
+from course.bench import ROUNDS, BenchmarkError
+from course.bench.generated_course import write_course
+from course.models import Section
+from quizzes import learners, scoring
+from quizzes.models import Learner
+from quizzes.progress import set_lesson_complete
+
+LEARNERS = 50  # quiz takers answering at once, each in their own attempt
+QUIZZES_TAKEN = 10  # finished quizzes of the logged-in learner, besides every lesson read
+
+
+def _session_cookie(data):
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store.update(data)
+    store.create()
+    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+
+
+def _take_quiz(learner, quiz):
+    attempt = scoring.start_attempt(learner=learner, quiz=quiz)
+    answers = attempt.answers.select_related("attempt", "question").prefetch_related(
+        "question__choices"
+    )
+    for answer in answers:
+        right = [choice.pk for choice in answer.question.choices.all() if choice.correct]
+        scoring.answer_question(answer=answer, raw_choice_ids=right)
+    scoring.finish_attempt(attempt=attempt)
+
+
+def logged_in_learner(sections):
+    """A signed-in learner who read every lesson and passed a few quizzes; their cookie."""
+    user = get_user_model().objects.create_user("bench-learner")  # no usable password
+    learner = Learner.objects.create(user=user)
+    for section in sections:
+        set_lesson_complete(learner=learner, section=section, complete=True)
+    for section in sections[1 : QUIZZES_TAKEN + 1]:
+        _take_quiz(learner, section.quiz)
+    return _session_cookie(
+        {
+            SESSION_KEY: str(user.pk),
+            BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+            HASH_SESSION_KEY: user.get_session_auth_hash(),
+        }
+    )
+
+
+def _line(method, path, body="", **headers):
+    fields = [method, path, body, *(f"{name}: {value}" for name, value in headers.items())]
+    return "\t".join(fields)
+
+
+def answer_lines(quiz, count):
+    """`count` anonymous learners, each with an attempt at `quiz` and their own session
+    and CSRF token; one POST per learner and question, position by position, so that
+    wrk's threads (every other line) each answer their own learners' questions in order."""
+    per_learner = []
+    for _ in range(count):
+        learner = Learner.objects.create()
+        attempt = scoring.start_attempt(learner=learner, quiz=quiz)
+        token = get_random_string(32, CSRF_ALLOWED_CHARS)
+        headers = {
+            "Cookie": f"{_session_cookie({learners.SESSION_KEY: learner.pk})}; "
+            f"{settings.CSRF_COOKIE_NAME}={token}",
+            "X-CSRFToken": token,
+            "HX-Request": "true",
+            "Content-Type": "application/x-www-form-urlencoded",
+        }
+        per_learner.append(
+            [
+                _line(
+                    "POST",
+                    reverse("quizzes:question", args=[attempt.pk, position]),
+                    f"choice={attempt.choice_order[str(question_id)][0]}",
+                    **headers,
+                )
+                for position, question_id in attempt.answers.order_by("position").values_list(
+                    "position", "question_id"
+                )
+            ]
+        )
+    return [line for lines in zip(*per_learner, strict=True) for line in lines]
+
+
+def prepare_site(directory: Path, *, sections: int, answer_questions: int) -> None:
+    """Make the site in `directory`: database, content, static files, request files."""
+    directory = Path(directory)
+    call_command("migrate", verbosity=0)
+    content = directory / "content"
+    write_course(content, sections, first_quiz_questions=answer_questions)
+    started = time.perf_counter()
+    call_command("import_content", str(content), stdout=StringIO())
+    import_seconds = time.perf_counter() - started
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+    published = list(Section.objects.published().select_related("quiz"))
+    lesson = published[len(published) // 2].get_absolute_url()
+    static = Path(settings.STATIC_ROOT) / "bench" / "lesson.html"
+    static.parent.mkdir(parents=True, exist_ok=True)
+    page = Client(SERVER_NAME="127.0.0.1").get(lesson)
+    if page.status_code != 200:
+        raise BenchmarkError(f"{lesson} answered {page.status_code} while preparing")
+    static.write_bytes(page.content)
+    user = logged_in_learner(published)
+    requests = {
+        "floor": [_line("GET", reverse("health"))],
+        "lesson": [_line("GET", lesson)],
+        "lesson_user": [_line("GET", lesson, Cookie=user)],
+        "outline": [_line("GET", reverse("course:outline"))],
+        "outline_user": [_line("GET", reverse("course:outline"), Cookie=user)],
+        "static": [_line("GET", f"{settings.STATIC_URL}bench/lesson.html")],
+    }
+    # Each round answers its own questions: positions 1 to n/ROUNDS, and so on.
+    answers = answer_lines(published[0].quiz, LEARNERS)
+    per_round = len(answers) // ROUNDS // LEARNERS * LEARNERS
+    for number in range(ROUNDS):
+        requests[f"answer-{number}"] = answers[number * per_round : (number + 1) * per_round]
+    for name, lines in requests.items():
+        (directory / f"{name}.txt").write_text("\n".join(lines) + "\n")
+    (directory / "site.json").write_text(
+        json.dumps({"import_seconds": import_seconds, "lesson": lesson})
+    )

@@ -1,0 +1,270 @@
+"""Write a course read from content/ to the database, in one transaction: import_content.
+
+Sections are matched by slug and updated in place; learner data is never deleted (a
+question or choice that learners have answered is retired instead of removed). Sections
+changed in the admin since their last import are left alone (conflicts.py) unless the
+import is forced.
+"""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from course.content.conflicts import find_conflicts, remember_import
+from course.content.format import CourseData, SectionData
+from course.content.reader import ContentError, Problem, coverage_warnings, read_content
+from course.content.report import Report
+from course.models import Course, KeyTakeaway, Section
+from quizzes.models import Choice, Question, Quiz
+
+
+@dataclass
+class ImportReport(Report):
+    """What import_content did: course and section labels, such as "section 2.4 slug"."""
+
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    # Sections changed in the admin since their last import, left as they are.
+    conflicts: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self):
+        return bool(self.created or self.updated)
+
+
+def _new_section(data):
+    """An unsaved section, given the body the reader rendered (if it did), so that saving
+    it does not render the body again."""
+    section = Section(body=data.body)
+    if data.rendered is not None:
+        section.use_rendered_body(*data.rendered)
+    return section
+
+
+def _sync(instance, values):
+    """Set values and save; return True if anything was written.
+
+    A new row is simply saved (save() renders its HTML). An existing row is re-rendered
+    and compared first, stored HTML included, and saved only if something differs.
+    """
+    fields = [
+        *values,
+        *[
+            f
+            for f in ("body_html", "toc", "prompt_html", "explanation_html", "feedback_html")
+            if hasattr(instance, f)
+        ],
+    ]
+    before = {name: getattr(instance, name) for name in fields} if instance.pk else None
+    for name, value in values.items():
+        setattr(instance, name, value)
+    if before is not None:
+        if hasattr(instance, "render"):
+            instance.render()
+        if before == {name: getattr(instance, name) for name in fields}:
+            return False
+    instance.save()
+    return True
+
+
+def _sync_takeaways(section, texts, *, new_section=False):
+    existing = {} if new_section else {t.position: t for t in section.takeaways.all()}
+    changed = False
+    new = []
+    for position, text in enumerate(texts, start=1):
+        if position in existing:
+            changed |= _sync(existing[position], {"text": text})
+        else:
+            new.append(KeyTakeaway(section=section, position=position, text=text))
+    if new:
+        KeyTakeaway.objects.bulk_create(new)
+        changed = True
+    kept = {p: t for p, t in existing.items() if p <= len(texts)}
+    return kept | {t.position: t for t in new}, changed
+
+
+def _drop_extra_takeaways(section, count):
+    """Remove takeaways past the lesson's list, once the quiz no longer tests them; retired
+    questions that tested one keep their history without it."""
+    extra = section.takeaways.filter(position__gt=count)
+    if not extra.exists():
+        return False
+    Question.objects.filter(takeaway__in=extra, active=False).update(takeaway=None)
+    extra.delete()
+    return True
+
+
+def _retire_or_delete(queryset):
+    """Remove rows learners never answered; keep answered ones, inactive, for history."""
+    answered = queryset.filter(answers__isnull=False).distinct()
+    changed = answered.filter(active=True).update(active=False) > 0
+    deleted, _ = queryset.exclude(pk__in=answered.values("pk")).delete()
+    return changed or deleted > 0
+
+
+def _insert(model, rows):
+    """Insert new rows in one statement, rendered as save() would render them."""
+    for row in rows:
+        row.render()
+    return model.objects.bulk_create(rows)
+
+
+def _question_values(question_data, takeaways):
+    return {
+        "kind": question_data.kind,
+        "prompt": question_data.prompt,
+        "explanation": question_data.explanation,
+        "heading_id": question_data.heading,
+        "takeaway_id": takeaways[question_data.takeaway].pk,
+    }
+
+
+def _choice_values(choice_data):
+    return {
+        "text": choice_data.text,
+        "correct": choice_data.correct,
+        "feedback": choice_data.feedback,
+    }
+
+
+def _sync_quiz(section, takeaways, data, *, new_section=False):
+    quiz = None if new_section else Quiz.objects.filter(section=section).first()
+    new_quiz = quiz is None
+    quiz = quiz or Quiz(section=section)
+    changed = _sync(
+        quiz, {"title": data.title, "pass_mark": data.pass_mark, "shuffle": data.shuffle}
+    )
+    existing = {}
+    if not new_quiz:
+        existing = {
+            q.position: q for q in quiz.questions.filter(active=True).prefetch_related("choices")
+        }
+    new_questions = []
+    for position, question_data in enumerate(data.questions, start=1):
+        values = _question_values(question_data, takeaways)
+        if position not in existing:
+            new_questions.append(Question(quiz=quiz, position=position, **values))
+            continue
+        question = existing[position]
+        changed |= _sync(question, values)
+        choices = {c.position: c for c in question.choices.all() if c.active}
+        for choice_position, choice_data in enumerate(question_data.choices, start=1):
+            choice = choices.get(choice_position) or Choice(
+                question=question, position=choice_position
+            )
+            changed |= _sync(choice, _choice_values(choice_data))
+        changed |= _retire_or_delete(
+            question.choices.filter(active=True, position__gt=len(question_data.choices))
+        )
+    if new_questions:
+        # Most of a first import: questions and choices in a few statements, not one each.
+        _insert(Question, new_questions)
+        _insert(
+            Choice,
+            [
+                Choice(question=question, position=choice_position, **_choice_values(choice))
+                for question in new_questions
+                for choice_position, choice in enumerate(
+                    data.questions[question.position - 1].choices, start=1
+                )
+            ],
+        )
+        changed = True
+    if not new_quiz:
+        changed |= _retire_or_delete(
+            quiz.questions.filter(active=True, position__gt=len(data.questions))
+        )
+    return changed
+
+
+def _label(data: SectionData) -> str:
+    return f"section {data.number} {data.slug}"
+
+
+def _write(course_data: CourseData, report: ImportReport, *, skip: set[str]) -> None:
+    course = Course.objects.filter(slug=course_data.slug).first() or Course()
+    label = f"course {course_data.slug}"
+    created = course.pk is None
+    changed = _sync(
+        course,
+        {
+            "slug": course_data.slug,
+            "title": course_data.title,
+            "description": course_data.description,
+            "chapter_titles": course_data.chapters,
+        },
+    )
+    _record(report, label, created, changed)
+    sections = [data for data in course_data.sections if data.slug not in skip]
+    by_slug = {s.slug: s for s in Section.objects.filter(slug__in=[d.slug for d in sections])}
+    # Free the numbers that move, so two sections can swap places in one import.
+    moving = [
+        by_slug[d.slug].pk
+        for d in sections
+        if d.slug in by_slug and by_slug[d.slug].number != d.number
+    ]
+    for pk in moving:
+        Section.objects.filter(pk=pk).update(number=f"~{pk}")
+    for data in sections:
+        section = by_slug.get(data.slug) or _new_section(data)
+        if section.pk in moving:
+            section.number = f"~{section.pk}"
+        created = section.pk is None
+        changed = _sync(
+            section,
+            {
+                "course_id": course.pk,
+                "number": data.number,
+                "title": data.title,
+                "slug": data.slug,
+                "summary": data.summary,
+                "body": data.body,
+                "published": data.published,
+            },
+        )
+        # A new section has no takeaways or quiz yet: no need to look for them.
+        takeaways, takeaways_changed = _sync_takeaways(
+            section, data.key_takeaways, new_section=created
+        )
+        quiz_changed = data.quiz is not None and _sync_quiz(
+            section, takeaways, data.quiz, new_section=created
+        )
+        if not created:
+            takeaways_changed |= _drop_extra_takeaways(section, len(data.key_takeaways))
+        if (takeaways_changed or quiz_changed) and not changed:
+            # Marks the section as updated without rendering its body again.
+            Section.objects.filter(pk=section.pk).update(updated_at=timezone.now())
+        _record(report, _label(data), created, changed or takeaways_changed or quiz_changed)
+    remember_import(sections)
+
+
+def _record(report, label, created, changed):
+    if created:
+        report.created.append(label)
+    elif changed:
+        report.updated.append(label)
+    else:
+        report.unchanged.append(label)
+
+
+def import_content(directory: Path, *, check: bool = False, force: bool = False) -> ImportReport:
+    """Validate a content folder and, unless check is set, write it in one transaction.
+
+    Sections edited in the admin since their last import are reported in
+    `report.conflicts` and left alone, unless `force` is set.
+    """
+    course_data = read_content(directory)
+    report = ImportReport(warnings=coverage_warnings(course_data))
+    try:
+        with transaction.atomic():
+            # In the transaction: no admin save can come between the check and the write.
+            conflicts = [] if force else find_conflicts(course_data)
+            report.conflicts = [_label(data) for data in conflicts]
+            if not check:
+                _write(course_data, report, skip={data.slug for data in conflicts})
+    except IntegrityError as error:
+        problem = Problem(Path(directory), f"conflicts with the database: {error}")
+        raise ContentError([problem]) from None
+    return report
