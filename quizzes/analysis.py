@@ -5,11 +5,12 @@ picked most often, ORDER BY with OFFSET for the median), never by looping over a
 in Python, so the cost does not grow with the number of attempts fetched.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 
-from quizzes.models import Answer, Attempt, Choice, Quiz
+from quizzes.models import Answer, Attempt, QuestionVersion, Quiz, VersionChoice
 
 
 def percent(part, whole):
@@ -18,15 +19,19 @@ def percent(part, whole):
 
 @dataclass
 class QuestionResult:
+    """One version of a question; most questions have one."""
+
     position: int
     prompt_html: str
     question_id: int
+    version: int
     answers: int
     right: int
     top_wrong_choice: str | None
     top_wrong_picks: int
     sure: int = 0
     sure_wrong: int = 0
+    versions: int = 1  # of this question, in the analysis
 
     @property
     def right_percent(self):
@@ -54,18 +59,19 @@ class QuizResult:
         return percent(self.passed, self.attempts)
 
 
-def question_results(quiz):
-    """Per active question: answers given, how many were right, and the wrong choice picked
-    most often (ties go to the earlier choice). One query."""
+def question_results(quiz: Quiz) -> list[QuestionResult]:
+    """Per active question and version of it that learners answered (or that new attempts
+    ask): answers given, how many were right, and the wrong choice picked most often (ties
+    go to the earlier choice). One query."""
     answered = Q(answers__answered_at__isnull=False)
     wrong_picks = (
-        Choice.objects.filter(question=OuterRef("pk"), correct=False)
+        VersionChoice.objects.filter(version=OuterRef("pk"), correct=False)
         .annotate(picks=Count("answers", filter=answered))
         .filter(picks__gt=0)
         .order_by("-picks", "position")
     )
-    questions = (
-        quiz.questions.filter(active=True)
+    versions = (
+        QuestionVersion.objects.filter(question__quiz=quiz, question__active=True)
         .annotate(
             answer_count=Count("answers", filter=answered),
             right=Count("answers", filter=Q(answers__correct=True)),
@@ -77,11 +83,13 @@ def question_results(quiz):
                 filter=answered & Q(answers__confidence=Answer.SURE, answers__correct=False),
             ),
         )
-        .order_by("position")
+        .filter(Q(answer_count__gt=0) | Q(pk=F("question__current_version")))
+        .order_by("question__position", "number")
         .values_list(
-            "position",
+            "question__position",
             "prompt_html",
-            "pk",
+            "question_id",
+            "number",
             "answer_count",
             "right",
             "top_wrong_choice",
@@ -90,12 +98,16 @@ def question_results(quiz):
             "sure_wrong",
         )
     )
-    return [
-        QuestionResult(position, prompt, pk, answers, right, wrong_choice, wrong_picks or 0,
-                       sure, sure_wrong)
-        for position, prompt, pk, answers, right, wrong_choice, wrong_picks, sure, sure_wrong
-        in questions
+    results = [
+        QuestionResult(position, prompt, question_id, number, answers, right, wrong_choice,
+                       wrong_picks or 0, sure, sure_wrong)
+        for position, prompt, question_id, number, answers, right, wrong_choice, wrong_picks,
+        sure, sure_wrong in versions
     ]  # fmt: skip
+    shown = Counter(result.question_id for result in results)
+    for result in results:
+        result.versions = shown[result.question_id]
+    return results
 
 
 def with_attempt_counts(quizzes):

@@ -3,7 +3,7 @@
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from quizzes.models import Answer, Question
+from quizzes.models import Answer, Question, QuestionVersion
 
 
 class AnswerRefused(Exception):
@@ -22,9 +22,6 @@ NOTHING_CHOSEN = "Choose an answer before you press Check."
 ONE_ANSWER_ONLY = "This question takes one answer only."
 NOT_A_CHOICE = "That answer is not one of the choices of this question."
 UNANSWERED_QUESTIONS = "Answer every question before you finish."
-QUESTION_CHANGED = (
-    "This question changed since the page was loaded. Reload the page and answer it again."
-)
 
 
 @dataclass(frozen=True)
@@ -46,13 +43,14 @@ def is_right(*, correct_ids: Iterable[int], chosen_ids: Iterable[int]) -> bool:
 
 def check_answer(
     *,
-    question: Question,
+    version: QuestionVersion,
     raw_choice_ids: Sequence[str],
     allowed_ids: Iterable[int],
     confidence: str,
 ) -> CheckedAnswer:
-    """Turn submitted values into choice ids of this question and say whether they are
-    right, or refuse them. `question` comes with its choices prefetched."""
+    """Turn submitted values into ids of the choices this version of the question offered,
+    and say whether they are right, or refuse them. `version` comes with its choices
+    prefetched; `allowed_ids` are the ones the learner was shown."""
     if not raw_choice_ids:
         raise AnswerRefused("nothing_chosen", NOTHING_CHOSEN, status=422)
     try:
@@ -61,12 +59,9 @@ def check_answer(
         raise AnswerRefused("not_a_choice", NOT_A_CHOICE) from None
     if not chosen <= set(allowed_ids):
         raise AnswerRefused("not_a_choice", NOT_A_CHOICE)
-    if not chosen <= {choice.pk for choice in question.choices.all()}:
-        # Offered when the page was made, deleted from the content since.
-        raise AnswerRefused("question_changed", QUESTION_CHANGED, status=409)
-    if question.kind == Question.SINGLE and len(chosen) > 1:
+    if version.kind == Question.SINGLE and len(chosen) > 1:
         raise AnswerRefused("one_answer_only", ONE_ANSWER_ONLY)
-    correct_ids = [choice.pk for choice in question.choices.all() if choice.correct]
+    correct_ids = [choice.pk for choice in version.choices.all() if choice.correct]
     return CheckedAnswer(
         chosen_ids=chosen,
         right=is_right(correct_ids=correct_ids, chosen_ids=chosen),

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.text import slugify
 
 from course.content.format import clean_text
 from course.models import KeyTakeaway, Section
@@ -83,6 +84,12 @@ class Question(models.Model):
     KINDS = [(SINGLE, "One answer"), (MULTIPLE, "Select all that apply")]
 
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
+    key = models.SlugField(
+        max_length=60,
+        blank=True,
+        help_text="The question's name within its quiz, kept when questions are reordered; "
+        "made from the prompt when left empty.",
+    )
     position = models.PositiveSmallIntegerField()
     kind = models.CharField(max_length=8, choices=KINDS, default=SINGLE)
     prompt = models.TextField(help_text="Markdown.")
@@ -105,6 +112,15 @@ class Question(models.Model):
         help_text="Questions removed from the quiz after learners answered them are kept, "
         "inactive, so their answers stay in the history.",
     )
+    current_version = models.ForeignKey(
+        "QuestionVersion",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="What new attempts ask (see quizzes/versions.py).",
+    )
 
     class Meta:
         ordering = ["quiz", "position"]
@@ -113,7 +129,10 @@ class Question(models.Model):
                 fields=["quiz", "position"],
                 condition=Q(active=True),
                 name="unique_active_question_position",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["quiz", "key"], condition=Q(active=True), name="unique_active_question_key"
+            ),
         ]
 
     def __str__(self):
@@ -139,6 +158,10 @@ class Question(models.Model):
 
     def render(self):
         # Text is kept as content/ holds it (a browser sends CR LF line ends, for one).
+        if not self.key:
+            siblings = self.quiz.questions.filter(active=True) if self.quiz_id else []
+            taken = {question.key for question in siblings if question.pk != self.pk}
+            self.key = key_from(self.prompt, taken=taken)
         self.prompt = clean_text(self.prompt)
         self.explanation = clean_text(self.explanation)
         self.prompt_html = render_inline_markdown(self.prompt)
@@ -147,6 +170,20 @@ class Question(models.Model):
     @property
     def is_multiple(self):
         return self.kind == self.MULTIPLE
+
+
+def key_from(text: str, *, taken: set[str]) -> str:
+    """A key made from a text (its first words, as a slug), not one of `taken`."""
+    base = ""
+    for word in slugify(text).split("-"):  # whole words, up to about 30 characters
+        if base and len(base) + len(word) >= 30:
+            break
+        base = f"{base}-{word}" if base else word
+    base = base or "item"
+    key, number = base, 2
+    while key in taken:
+        key, number = f"{base}-{number}", number + 1
+    return key
 
 
 def choice_set_problems(kind, choices):
@@ -170,15 +207,30 @@ def choice_set_problems(kind, choices):
 
 class Choice(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    key = models.SlugField(
+        max_length=60,
+        blank=True,
+        help_text="The choice's name within its question, kept when choices are reordered; "
+        "made from the text when left empty.",
+    )
     position = models.PositiveSmallIntegerField()
     text = models.CharField(max_length=500)
     correct = models.BooleanField(default=False)
     feedback = models.TextField(help_text="Markdown: why this choice is right or wrong.")
     feedback_html = models.TextField(editable=False)
-    active = models.BooleanField(default=True)
+    active = models.BooleanField(
+        default=True, help_text="Only active choices are offered in new attempts."
+    )
 
     class Meta:
         ordering = ["question", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "key"],
+                condition=Q(active=True),
+                name="unique_active_choice_key",
+            )
+        ]
 
     def __str__(self):
         return self.text
@@ -188,8 +240,62 @@ class Choice(models.Model):
         super().save(*args, **kwargs)
 
     def render(self):
+        if not self.key:
+            taken = self.question.choices.exclude(pk=self.pk).filter(active=True)
+            self.key = key_from(self.text, taken={choice.key for choice in taken})
         self.feedback = clean_text(self.feedback)
         self.feedback_html = render_inline_markdown(self.feedback)
+
+
+class QuestionVersion(models.Model):
+    """What a question said when learners answered it: prompt, choices, which were right,
+    feedback and explanation. Never changed once made: an edit that changes any of these
+    makes the next version (quizzes/versions.py), and answers keep the one they were
+    given."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=8, choices=Question.KINDS)
+    prompt = models.TextField()
+    prompt_html = models.TextField()
+    explanation = models.TextField()
+    explanation_html = models.TextField()
+    fingerprint = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["question", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "number"], name="unique_version_number")
+        ]
+
+    def __str__(self):
+        return f"{self.question} (version {self.number})"
+
+    @property
+    def is_multiple(self):
+        return self.kind == Question.MULTIPLE
+
+
+class VersionChoice(models.Model):
+    """A choice as one version of its question offered it."""
+
+    version = models.ForeignKey(QuestionVersion, on_delete=models.CASCADE, related_name="choices")
+    key = models.SlugField(max_length=60)
+    position = models.PositiveSmallIntegerField()
+    text = models.CharField(max_length=500)
+    correct = models.BooleanField()
+    feedback = models.TextField()
+    feedback_html = models.TextField()
+
+    class Meta:
+        ordering = ["version", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "key"], name="unique_version_choice_key")
+        ]
+
+    def __str__(self):
+        return self.text
 
 
 class Attempt(models.Model):
@@ -206,7 +312,8 @@ class Attempt(models.Model):
         help_text="Left unfinished when two learners merged (an anonymous visitor signing "
         "in) and both had an attempt open; kept for the history.",
     )
-    # {question id: [choice ids in the order this attempt shows them]}
+    # {question id: [ids of its version's VersionChoice rows, in the order this attempt
+    # shows them]}
     choice_order = models.JSONField(default=dict)
 
     class Meta:
@@ -244,8 +351,9 @@ class Answer(models.Model):
 
     attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    version = models.ForeignKey(QuestionVersion, on_delete=models.PROTECT, related_name="answers")
     position = models.PositiveSmallIntegerField()
-    chosen = models.ManyToManyField(Choice, related_name="answers", blank=True)
+    chosen = models.ManyToManyField(VersionChoice, related_name="answers", blank=True)
     correct = models.BooleanField(null=True, blank=True)
     confidence = models.CharField(max_length=8, choices=CONFIDENCE, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
@@ -303,8 +411,11 @@ class ReviewAnswer(models.Model):
 
     item = models.ForeignKey(ReviewItem, on_delete=models.CASCADE, related_name="answers")
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    version = models.ForeignKey(
+        QuestionVersion, on_delete=models.PROTECT, related_name="review_answers"
+    )
     step = models.PositiveSmallIntegerField(help_text="The step the item was at.")
-    chosen = models.ManyToManyField(Choice, related_name="review_answers", blank=True)
+    chosen = models.ManyToManyField(VersionChoice, related_name="review_answers", blank=True)
     correct = models.BooleanField()
     confidence = models.CharField(max_length=8, choices=Answer.CONFIDENCE, blank=True)
     answered_at = models.DateTimeField()

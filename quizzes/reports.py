@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 
 from django.db.models import Prefetch
 
-from quizzes.models import Answer, Attempt, Choice
+from quizzes.models import Answer, Attempt, VersionChoice
 from quizzes.progress import QuizRecord
 
 CSV_HEADER = [
@@ -54,15 +54,16 @@ def csv_cell(value):
 
 
 def answer_rows(*, chunk_size: int = 1000) -> Iterator[list]:
-    """CSV_HEADER, then one row per answered question of every attempt, oldest first.
+    """CSV_HEADER, then one row per answered question of every attempt, oldest first, with
+    the question as the learner was asked it.
 
     Rows are read from the database `chunk_size` at a time, so a large export never holds
     every answer in memory.
     """
     answers = (
         Answer.objects.filter(answered_at__isnull=False)
-        .select_related("attempt__learner__user", "question__quiz__section")
-        .prefetch_related(Prefetch("chosen", queryset=Choice.objects.order_by("position")))
+        .select_related("attempt__learner__user", "question__quiz__section", "version")
+        .prefetch_related(Prefetch("chosen", queryset=VersionChoice.objects.order_by("position")))
         .order_by("attempt__started_at", "attempt_id", "position")
     )
     yield CSV_HEADER
@@ -72,7 +73,7 @@ def answer_rows(*, chunk_size: int = 1000) -> Iterator[list]:
             str(answer.attempt.learner),
             answer.attempt_id,
             question.quiz.section.number,
-            f"Q{question.position}: {question.prompt}",
+            f"Q{question.position}: {answer.version.prompt}",
             " | ".join(choice.text for choice in answer.chosen.all()),
             "yes" if answer.correct else "no",
             answer.confidence,

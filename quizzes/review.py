@@ -17,7 +17,15 @@ from django.db.models import Case, Count, Exists, F, Min, OuterRef, Q, QuerySet,
 from django.utils import timezone
 
 from quizzes.checking import ALREADY_ANSWERED, AnswerRefused, CheckedAnswer, check_answer
-from quizzes.models import Learner, Question, ReviewAnswer, ReviewItem
+from quizzes.models import (
+    Learner,
+    Question,
+    QuestionVersion,
+    ReviewAnswer,
+    ReviewItem,
+    VersionChoice,
+)
+from quizzes.versions import current_versions
 
 INTERVAL_DAYS = [1, 3, 7, 21]
 RETAINED_FROM_STEP = INTERVAL_DAYS.index(7)
@@ -105,61 +113,73 @@ def upcoming(learner):
     return summary["next_due"], summary["count"]
 
 
-def question_for(item: ReviewItem) -> Question | None:
-    """A question on the item's takeaway other than the one last missed, where one exists;
-    it rotates with each review so the same question does not come back every time."""
+def question_for(item: ReviewItem) -> QuestionVersion | None:
+    """The current version of a question on the item's takeaway other than the one last
+    missed, where one exists; it rotates with each review so the same question does not
+    come back every time."""
     questions = list(
         Question.objects.filter(takeaway_id=item.takeaway_id, active=True)
         .exclude(quiz__section__published=False)
-        .prefetch_related("choices")
+        .select_related("current_version")
+        .prefetch_related("current_version__choices")
         .order_by("quiz_id", "position")
     )
     others = [q for q in questions if q.pk != item.last_question_id] or questions
-    return others[item.reviews % len(others)] if others else None
+    if not others:
+        return None
+    question = others[item.reviews % len(others)]
+    current_versions([question])
+    version = question.current_version
+    version.question = question
+    return version
 
 
-def shuffled_choices(item, question):
-    """The question's choices in an order fixed for this learner's item and question,
+def shuffled_choices(item: ReviewItem, version: QuestionVersion) -> list[VersionChoice]:
+    """The version's choices in an order fixed for this learner's item and question,
     so the form, its reloads and the result agree."""
-    choices = [choice for choice in question.choices.all() if choice.active]
-    random.Random(f"{item.pk}-{question.pk}").shuffle(choices)
+    choices = list(version.choices.all())
+    random.Random(f"{item.pk}-{version.pk}").shuffle(choices)
     return choices
 
 
 def answer_review(
     *,
     item: ReviewItem,
-    question: Question,
+    version: QuestionVersion,
     raw_choice_ids: Sequence[str],
     confidence: str,
-    version: int,
+    turn: int,
 ) -> tuple[ReviewAnswer, CheckedAnswer]:
-    """Lock one review answer and reschedule the item, exactly once per version."""
+    """Lock one review answer and reschedule the item, exactly once per turn (the item's
+    count of reviews when the card was shown). `version` comes with its question and
+    choices."""
+    question = version.question
     if question.takeaway_id != item.takeaway_id or not question.active:
         raise AnswerRefused("wrong_question", WRONG_QUESTION)
     checked = check_answer(
-        question=question,
+        version=version,
         raw_choice_ids=raw_choice_ids,
-        allowed_ids=[choice.pk for choice in question.choices.all() if choice.active],
+        allowed_ids=[choice.pk for choice in version.choices.all()],
         confidence=confidence,
     )
     changes = _schedule_changes(checked=checked, question=question, reviewed_at_step=item.step)
     with transaction.atomic():
         updated = ReviewItem.objects.filter(
-            pk=item.pk, reviews=version, due_at__lte=end_of_today()
+            pk=item.pk, reviews=turn, due_at__lte=end_of_today()
         ).update(reviews=F("reviews") + 1, **changes)
         if not updated:
             raise AnswerRefused("already_answered", ALREADY_ANSWERED, status=409)
         review_answer = ReviewAnswer.objects.create(
             item=item,
             question=question,
+            version=version,
             step=item.step,
             correct=checked.right,
             confidence=checked.confidence,
             answered_at=timezone.now(),
         )
         ReviewAnswer.chosen.through.objects.bulk_create(
-            ReviewAnswer.chosen.through(reviewanswer_id=review_answer.pk, choice_id=pk)
+            ReviewAnswer.chosen.through(reviewanswer_id=review_answer.pk, versionchoice_id=pk)
             for pk in checked.chosen_ids
         )
     return review_answer, checked

@@ -22,6 +22,7 @@ from quizzes.checking import (
 )
 from quizzes.models import Answer, Attempt, Learner, Quiz
 from quizzes.review import schedule_after_quiz_answer
+from quizzes.versions import current_versions
 
 
 def score_percent(correct_count: int, question_count: int) -> int:
@@ -42,11 +43,22 @@ def start_attempt(*, learner: Learner, quiz: Quiz) -> Attempt:
     if existing:
         return existing
     questions = list(
-        quiz.questions.filter(active=True).prefetch_related("choices").order_by("position")
+        quiz.questions.filter(active=True)
+        .select_related("current_version")
+        .prefetch_related("choices", "current_version__choices")
+        .order_by("position")
     )
+    current_versions(questions)
     choice_order = {}
     for question in questions:
-        ids = [choice.pk for choice in question.choices.all() if choice.active]
+        # The version's choices in the order the author gives them now: reordering them
+        # makes no new version.
+        position_now = {choice.key: choice.position for choice in question.choices.all()}
+        offered = sorted(
+            question.current_version.choices.all(),
+            key=lambda choice: position_now.get(choice.key, choice.position),
+        )
+        ids = [choice.pk for choice in offered]
         if quiz.shuffle:
             random.shuffle(ids)
         choice_order[str(question.pk)] = ids
@@ -60,7 +72,12 @@ def start_attempt(*, learner: Learner, quiz: Quiz) -> Attempt:
                 choice_order=choice_order,
             )
             Answer.objects.bulk_create(
-                Answer(attempt=attempt, question=question, position=index)
+                Answer(
+                    attempt=attempt,
+                    question=question,
+                    version=question.current_version,
+                    position=index,
+                )
                 for index, question in enumerate(questions, start=1)
             )
     except IntegrityError:
@@ -73,8 +90,8 @@ def answer_question(
 ) -> CheckedAnswer:
     """Lock the learner's answer to one question and score it, exactly once.
 
-    `answer` comes with its attempt and question (choices prefetched) and is updated in
-    place.
+    `answer` comes with its attempt, question and version (its choices prefetched) and is
+    updated in place.
     """
     attempt = answer.attempt
     if attempt.is_finished or attempt.abandoned:
@@ -82,7 +99,7 @@ def answer_question(
     if answer.is_locked:
         raise AnswerRefused("already_answered", ALREADY_ANSWERED, status=409)
     checked = check_answer(
-        question=answer.question,
+        version=answer.version,
         raw_choice_ids=raw_choice_ids,
         allowed_ids=attempt.choice_order.get(str(answer.question_id), []),
         confidence=confidence,
@@ -104,7 +121,8 @@ def answer_question(
         if not locked:
             raise AnswerRefused("already_answered", ALREADY_ANSWERED, status=409)
         Answer.chosen.through.objects.bulk_create(
-            Answer.chosen.through(answer_id=answer.pk, choice_id=pk) for pk in checked.chosen_ids
+            Answer.chosen.through(answer_id=answer.pk, versionchoice_id=pk)
+            for pk in checked.chosen_ids
         )
         schedule_after_quiz_answer(
             learner=attempt.learner, question=answer.question, checked=checked

@@ -5,6 +5,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from quizzes.models import key_from
+
 COURSE_TOML = 'title = "Test course"\nslug = "test-course"\ndescription = "For tests."\n'
 
 
@@ -32,10 +34,18 @@ def lesson_md(number, slug, *, title=None, published=True, takeaways=2, body=Non
 
 
 def question_toml(
-    *, kind="single", correct=(1,), choices=3, takeaway=1, heading="overview", prompt="Which one?"
+    *,
+    kind="single",
+    correct=(1,),
+    choices=3,
+    takeaway=1,
+    heading="overview",
+    prompt="Which one?",
+    key=None,
 ):
     lines = [
         "[[questions]]",
+        f'key = "{key or key_from(prompt, taken=set())}"',
         f'prompt = "{prompt}"',
         f'kind = "{kind}"',
         'explanation = "Because the lesson says so."',
@@ -46,6 +56,7 @@ def question_toml(
         lines += [
             "",
             "[[questions.choices]]",
+            f'key = "choice-{index}"',
             f'text = "Choice {index}"',
             f"correct = {'true' if index in correct else 'false'}",
             f'feedback = "Feedback for choice {index}."',

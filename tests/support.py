@@ -47,7 +47,7 @@ def choice_ids(attempt, position, *, correct=None):
     ids = attempt.choice_order[str(response.question_id)]
     if correct is None:
         return ids
-    right = set(response.question.choices.filter(correct=True).values_list("pk", flat=True))
+    right = set(response.version.choices.filter(correct=True).values_list("pk", flat=True))
     return [pk for pk in ids if (pk in right) == correct]
 
 
@@ -58,7 +58,7 @@ def take_quiz(quiz, picks, *, learner=None, finished=True):
     attempt = start_attempt(learner=learner or Learner.objects.create(), quiz=quiz)
     for response in attempt.answers.select_related("question").order_by("position"):
         if response.position in picks:
-            choices = response.question.choices
+            choices = response.version.choices
             ids = [choices.get(position=p).pk for p in picks[response.position]]
             answer_question(answer=response, raw_choice_ids=ids)
     if finished:
@@ -124,6 +124,7 @@ def question_form(question, choices):
         "explanation": question.explanation,
         "takeaway": question.takeaway_id,
         "heading_id": question.heading_id,
+        "key": question.key,
         "active": "on",
         "choices-TOTAL_FORMS": len(choices),
         "choices-INITIAL_FORMS": len(existing),
@@ -134,6 +135,7 @@ def question_form(question, choices):
         prefix = f"choices-{index}-"
         if index < len(existing):
             data[prefix + "id"] = existing[index].pk
+            data[prefix + "key"] = existing[index].key
         data[prefix + "question"] = question.pk
         data[prefix + "position"] = index + 1
         data[prefix + "text"] = text
@@ -147,6 +149,7 @@ def question_form(question, choices):
             {
                 prefix + "id": existing[index].pk,
                 prefix + "question": question.pk,
+                prefix + "key": existing[index].key,
                 prefix + "position": index + 1,
                 prefix + "text": existing[index].text,
                 prefix + "feedback": "x",

@@ -32,7 +32,7 @@ PAGES = {
 }
 # What the same learner posts. An answer also schedules the takeaway it tests for review;
 # starting as a visitor's very first request also makes their learner and session.
-ACTIONS = {"lesson_complete": 11, "start": 14, "first_start": 16, "answer": 18, "finish": 10}
+ACTIONS = {"lesson_complete": 11, "start": 15, "first_start": 17, "answer": 18, "finish": 10}
 # Pages for a visitor without progress: rendered for the first such visitor, then served
 # from the cache to the next.
 FIRST_VISIT = {"course:outline": 5, "course:lesson": 5}
@@ -154,7 +154,7 @@ def test_quiz_pages_and_actions_keep_their_budget_however_many_questions(
     client, course_of, start_quiz, answer_all, django_assert_max_num_queries, question_count
 ):
     (section,) = course_of(
-        1, questions=[question_toml(takeaway=1 + i % 2) for i in range(question_count)]
+        1, questions=[question_toml(takeaway=1 + i % 2, key=f"q{i}") for i in range(question_count)]
     )
     assert Question.objects.count() == question_count
     with django_assert_max_num_queries(ACTIONS["first_start"]):

@@ -81,9 +81,11 @@ def question(number, position):
                 feedback=f"Right: see *{topic}*."
                 if choice == right
                 else f"Not this one: choice {choice} misses the {topic.lower()} point.",
+                key=f"choice-{choice}",
             )
             for choice in range(1, 5)
         ],
+        key=f"question-{position}",
     )
 
 

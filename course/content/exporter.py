@@ -57,10 +57,7 @@ def section_data(section: Section) -> SectionData:
     """A section fetched by `sections_with_content`, as the data its files would hold."""
     takeaways = list(section.takeaways.all())
     takeaway_numbers = {takeaway.pk: number for number, takeaway in enumerate(takeaways, 1)}
-    try:
-        quiz = section.quiz
-    except Section.quiz.RelatedObjectDoesNotExist:
-        quiz = None
+    quiz = section.quiz_or_none()
     questions = list(quiz.questions.all()) if quiz else []
     return SectionData(
         path=None,
@@ -84,9 +81,10 @@ def section_data(section: Section) -> SectionData:
                     heading=question.heading_id,
                     takeaway=takeaway_numbers[question.takeaway_id],
                     choices=[
-                        ChoiceData(clean_text(c.text), c.correct, clean_text(c.feedback))
+                        ChoiceData(clean_text(c.text), c.correct, clean_text(c.feedback), key=c.key)
                         for c in question.choices.all()
                     ],
+                    key=question.key,
                 )
                 for question in questions
             ],

@@ -34,6 +34,8 @@ class ChoiceData:
     text: str
     correct: bool
     feedback: str
+    # The choice's name within its question; made from the text when the file has none.
+    key: str = ""
 
 
 @dataclass
@@ -44,6 +46,8 @@ class QuestionData:
     heading: str
     takeaway: int
     choices: list[ChoiceData]
+    # The question's name within its quiz; made from the prompt when the file has none.
+    key: str = ""
 
 
 @dataclass
@@ -161,6 +165,7 @@ def quiz_toml(quiz: QuizData) -> str:
         lines += [
             "",
             "[[questions]]",
+            f"key = {toml_string(question.key)}",
             f"prompt = {toml_string(question.prompt)}",
             f"kind = {toml_string(question.kind)}",
             f"explanation = {toml_string(question.explanation)}",
@@ -171,6 +176,7 @@ def quiz_toml(quiz: QuizData) -> str:
             lines += [
                 "",
                 "[[questions.choices]]",
+                f"key = {toml_string(choice.key)}",
                 f"text = {toml_string(choice.text)}",
                 f"correct = {toml_bool(choice.correct)}",
                 f"feedback = {toml_string(choice.feedback)}",

@@ -23,9 +23,11 @@ from course.content.format import (
 )
 from course.models import SECTION_NUMBER_RE, section_sort_key
 from course.rendering import missing_heading, render_lesson
-from quizzes.models import Question, choice_set_problems
+from quizzes.models import Question, choice_set_problems, key_from
 
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
+KEY_RE = re.compile(r"^[-a-zA-Z0-9_]{1,60}$")
+KEY_RULE = "use up to 60 letters, numbers, hyphens and underscores, such as batch-nightly"
 TOML_POSITION_RE = re.compile(r"\s*\(at line (?P<line>\d+), column \d+\)|\s*\(at end of document\)")
 
 
@@ -235,10 +237,38 @@ def _read_quiz(path, section, problems):
         parsed = _read_question(toml, question, number, start, end, section)
         if parsed:
             questions.append(parsed)
+    if len(questions) == len(data["questions"]):
+        _give_keys(
+            toml, questions, "questions[{}].", [q.prompt for q in questions], question_starts
+        )
     problems.extend(toml.problems)
     if toml.problems:
         return None
     return QuizData(data["title"].strip(), data["pass_mark"], data["shuffle"], questions)
+
+
+def _give_keys(toml, items, prefix, texts, starts):
+    """Check the keys the file gives (a slug, unique among `items`) and make the missing
+    ones from each item's text, as the admin does (quizzes.models.key_from)."""
+    given = {}
+    for index, item in enumerate(items, start=1):
+        if not item.key:
+            continue
+        after = starts[index - 1] if index <= len(starts) else 0
+        if not KEY_RE.match(item.key):
+            toml.problem(KEY_RULE, prefix.format(index) + "key", after=after)
+        elif item.key in given:
+            toml.problem(
+                f"the same key as number {given[item.key]}",
+                prefix.format(index) + "key",
+                after=after,
+            )
+        given.setdefault(item.key, index)
+    taken = set(given)
+    for item, text in zip(items, texts, strict=True):
+        if not item.key:
+            item.key = key_from(text, taken=taken)
+            taken.add(item.key)
 
 
 def _read_question(toml, question, number, start, end, section):
@@ -280,9 +310,15 @@ def _read_question(toml, question, number, start, end, section):
             if not choice["text"].strip():
                 toml.problem("must not be empty", choice_prefix + "text", after=choice_start)
             choices.append(
-                ChoiceData(choice["text"].strip(), choice["correct"], choice["feedback"].strip())
+                ChoiceData(
+                    choice["text"].strip(),
+                    choice["correct"],
+                    choice["feedback"].strip(),
+                    key=choice.get("key", ""),
+                )
             )
     if len(choices) == len(question["choices"]):
+        _give_keys(toml, choices, prefix + "choices[{}].", [c.text for c in choices], choice_starts)
         for message in choice_set_problems(
             question["kind"], [(c.text, c.correct) for c in choices]
         ):
@@ -294,6 +330,7 @@ def _read_question(toml, question, number, start, end, section):
         heading=question["heading"],
         takeaway=question["takeaway"],
         choices=choices,
+        key=question.get("key", ""),
     )
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from course.content.conflicts import find_conflicts, remember_import
@@ -18,6 +19,10 @@ from course.content.reader import ContentError, Problem, coverage_warnings, read
 from course.content.report import Report
 from course.models import Course, KeyTakeaway, Section
 from quizzes.models import Choice, Question, Quiz
+from quizzes.versions import record_versions
+
+# Far above any quiz's length: where questions wait while the import reorders them.
+POSITION_OFFSET = 10_000
 
 
 @dataclass
@@ -96,11 +101,11 @@ def _drop_extra_takeaways(section, count):
     return True
 
 
-def _retire_or_delete(queryset):
-    """Remove rows learners never answered; keep answered ones, inactive, for history."""
-    answered = queryset.filter(answers__isnull=False).distinct()
-    changed = answered.filter(active=True).update(active=False) > 0
-    deleted, _ = queryset.exclude(pk__in=answered.values("pk")).delete()
+def _retire_or_delete(questions):
+    """Remove questions no attempt asked; keep the others, inactive, for their history."""
+    asked = questions.filter(answers__isnull=False).distinct()
+    changed = asked.filter(active=True).update(active=False) > 0
+    deleted, _ = questions.exclude(pk__in=asked.values("pk")).delete()
     return changed or deleted > 0
 
 
@@ -111,8 +116,10 @@ def _insert(model, rows):
     return model.objects.bulk_create(rows)
 
 
-def _question_values(question_data, takeaways):
+def _question_values(question_data, takeaways, position):
     return {
+        "key": question_data.key,
+        "position": position,
         "kind": question_data.kind,
         "prompt": question_data.prompt,
         "explanation": question_data.explanation,
@@ -121,8 +128,10 @@ def _question_values(question_data, takeaways):
     }
 
 
-def _choice_values(choice_data):
+def _choice_values(choice_data, position):
     return {
+        "key": choice_data.key,
+        "position": position,
         "text": choice_data.text,
         "correct": choice_data.correct,
         "feedback": choice_data.feedback,
@@ -130,6 +139,8 @@ def _choice_values(choice_data):
 
 
 def _sync_quiz(section, takeaways, data, *, new_section=False):
+    """Questions and choices are matched by key, so a reorder moves them; a question whose
+    meaning changed gets a new version (quizzes/versions.py)."""
     quiz = None if new_section else Quiz.objects.filter(section=section).first()
     new_quiz = quiz is None
     quiz = quiz or Quiz(section=section)
@@ -139,32 +150,34 @@ def _sync_quiz(section, takeaways, data, *, new_section=False):
     existing = {}
     if not new_quiz:
         existing = {
-            q.position: q for q in quiz.questions.filter(active=True).prefetch_related("choices")
+            q.key: q for q in quiz.questions.filter(active=True).prefetch_related("choices")
         }
+        changed |= _retire_or_delete(
+            quiz.questions.filter(active=True).exclude(key__in=[q.key for q in data.questions])
+        )
+        _free_positions(quiz, existing.values(), data.questions)
     new_questions = []
     for position, question_data in enumerate(data.questions, start=1):
-        values = _question_values(question_data, takeaways)
-        if position not in existing:
-            new_questions.append(Question(quiz=quiz, position=position, **values))
+        values = _question_values(question_data, takeaways, position)
+        question = existing.get(question_data.key)
+        if question is None:
+            new_questions.append(Question(quiz=quiz, **values))
             continue
-        question = existing[position]
         changed |= _sync(question, values)
-        choices = {c.position: c for c in question.choices.all() if c.active}
+        choices = {c.key: c for c in question.choices.all() if c.active}
         for choice_position, choice_data in enumerate(question_data.choices, start=1):
-            choice = choices.get(choice_position) or Choice(
-                question=question, position=choice_position
-            )
-            changed |= _sync(choice, _choice_values(choice_data))
-        changed |= _retire_or_delete(
-            question.choices.filter(active=True, position__gt=len(question_data.choices))
-        )
+            choice = choices.get(choice_data.key) or Choice(question=question)
+            changed |= _sync(choice, _choice_values(choice_data, choice_position))
+        # Answers keep the version they were given, so a choice can go.
+        gone = set(choices) - {choice.key for choice in question_data.choices}
+        changed |= question.choices.filter(active=True, key__in=gone).delete()[0] > 0
     if new_questions:
         # Most of a first import: questions and choices in a few statements, not one each.
         _insert(Question, new_questions)
         _insert(
             Choice,
             [
-                Choice(question=question, position=choice_position, **_choice_values(choice))
+                Choice(question=question, **_choice_values(choice, choice_position))
                 for question in new_questions
                 for choice_position, choice in enumerate(
                     data.questions[question.position - 1].choices, start=1
@@ -172,11 +185,22 @@ def _sync_quiz(section, takeaways, data, *, new_section=False):
             ],
         )
         changed = True
-    if not new_quiz:
-        changed |= _retire_or_delete(
-            quiz.questions.filter(active=True, position__gt=len(data.questions))
+    if changed:
+        record_versions(
+            quiz.questions.filter(active=True)
+            .select_related("current_version")
+            .prefetch_related("choices")
         )
     return changed
+
+
+def _free_positions(quiz, questions, question_data):
+    """Move questions whose position changes out of the way first, so two can swap places
+    (a quiz's active questions have one position each)."""
+    wanted = {data.key: position for position, data in enumerate(question_data, start=1)}
+    moving = [q.pk for q in questions if q.key in wanted and wanted[q.key] != q.position]
+    if moving:
+        Question.objects.filter(pk__in=moving).update(position=F("position") + POSITION_OFFSET)
 
 
 def _label(data: SectionData) -> str:

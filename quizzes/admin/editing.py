@@ -15,8 +15,9 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
 from quizzes.admin.item_analysis import ItemAnalysisColumns
-from quizzes.cards import question_card
+from quizzes.cards import lesson_link, question_card
 from quizzes.models import Choice, Question, Quiz, choice_set_problems
+from quizzes.versions import current_versions, record_versions
 
 
 class QuestionInline(admin.TabularInline):
@@ -44,27 +45,12 @@ class QuizAdmin(ItemAnalysisColumns, admin.ModelAdmin):
 class ChoiceFormSet(forms.BaseInlineFormSet):
     """Refuse what the importer refuses: too few choices or the wrong number right.
 
-    Only active choices count: retired ones are kept for the history, learners never see
-    them. A choice learners picked cannot be deleted, only retired.
+    Only active choices count: new attempts do not offer retired ones. Deleting a choice
+    learners picked is safe: their answers keep the version of the question they saw.
     """
 
     def clean(self):
         super().clean()
-        answered = Choice.objects.filter(
-            pk__in=[form.instance.pk for form in self.deleted_forms if form.instance.pk],
-            answers__isnull=False,
-        ).distinct()
-        if answered:
-            raise ValidationError(
-                [
-                    ValidationError(
-                        f"Learners chose “{choice.text}”, so it stays in their history: "
-                        "untick Active to retire it instead of deleting it.",
-                        code="answered",
-                    )
-                    for choice in answered
-                ]
-            )
         kept = [
             form.cleaned_data
             for form in self.forms
@@ -87,7 +73,7 @@ class ChoiceFormSet(forms.BaseInlineFormSet):
 class ChoiceInline(admin.TabularInline):
     model = Choice
     formset = ChoiceFormSet
-    fields = ["position", "text", "correct", "feedback", "active"]
+    fields = ["position", "key", "text", "correct", "feedback", "active"]
     extra = 0
     ordering = ["position"]
     formfield_overrides = {
@@ -114,8 +100,16 @@ class QuestionAdmin(admin.ModelAdmin):
         "explanation",
         "takeaway",
         "heading_id",
+        "key",
         "active",
     ]
+
+    def save_related(self, request, form, formsets, change):
+        """Once the choices are saved too: a changed meaning is the question's next version,
+        which new attempts ask; answers keep the version they were given."""
+        super().save_related(request, form, formsets, change)
+        question = Question.objects.prefetch_related("choices").get(pk=form.instance.pk)
+        record_versions([question])
 
     @admin.display(description="Prompt")
     def short_prompt(self, question):
@@ -144,15 +138,19 @@ class QuestionAdmin(admin.ModelAdmin):
         if not self.has_view_or_change_permission(request, question):
             raise PermissionDenied
         quiz = question.quiz
-        choices = list(question.choices.filter(active=True).order_by("position"))
+        current_versions([question])
+        version = question.current_version
+        choices = list(version.choices.all())
         count = quiz.questions.filter(active=True).count()
         progress = {"progress_text": f"Question {question.position} of {count}"}
+        lesson_url = lesson_link(question, section=quiz.section)
 
         def card(key, **answer):
-            context = question_card(question, choices, section=quiz.section, **answer)
             # Several cards on one page: each gets its own element ids.
-            context = {**progress, **context, "card_key": f"-{key}"}
-            return render_to_string(CARD_TEMPLATE, context, request)
+            context = question_card(
+                version, choices, lesson_url=lesson_url, card_key=f"-{key}", **answer
+            )
+            return render_to_string(CARD_TEMPLATE, {**progress, **context}, request)
 
         right_ids = {choice.pk for choice in choices if choice.correct}
         return TemplateResponse(

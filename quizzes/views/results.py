@@ -19,7 +19,9 @@ def results_page(request: HttpRequest, attempt_id: int) -> HttpResponse:
     if not attempt.is_finished:
         return redirect("quizzes:attempt", attempt.pk)
     answers = list(
-        attempt.answers.select_related("question").prefetch_related("chosen", "question__choices")
+        attempt.answers.select_related("question", "version").prefetch_related(
+            "chosen", "version__choices"
+        )
     )
     sure = [answer for answer in answers if answer.confidence == Answer.SURE]
     return TemplateResponse(

@@ -7,10 +7,10 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from quizzes.cards import question_card
+from quizzes.cards import lesson_link, question_card
 from quizzes.checking import AnswerRefused
 from quizzes.learners import current_learner
-from quizzes.models import Question, ReviewAnswer
+from quizzes.models import QuestionVersion, ReviewAnswer
 from quizzes.review import answer_review, due_items, question_for, shuffled_choices, upcoming
 from quizzes.views.common import page_or_fragment, refusal_page, wants_fragment
 
@@ -18,13 +18,13 @@ WRONG_REVIEW = "That review answer is not one this page asked for. Reload the Re
 
 
 def _review_card(
-    request, item, question, *, due_count, review_answer=None, chosen_ids=(), error="", status=200
+    request, item, version, *, due_count, review_answer=None, chosen_ids=(), error="", status=200
 ):
     """The Review page's card: the same check-and-explain card as the quiz."""
     context = question_card(
-        question,
-        shuffled_choices(item, question),
-        section=item.takeaway.section,
+        version,
+        shuffled_choices(item, version),
+        lesson_url=lesson_link(version.question, section=item.takeaway.section),
         locked=review_answer is not None,
         chosen_ids=chosen_ids,
         correct=review_answer.correct if review_answer else None,
@@ -38,7 +38,7 @@ def _review_card(
             "progress_text": f"Review from {item.takeaway.section.number} "
             f"{item.takeaway.section.title}",
             "question_url": reverse("quizzes:review_answer", args=[item.pk]),
-            "hidden_fields": [("question", question.pk), ("version", item.reviews)],
+            "hidden_fields": [("question_version", version.pk), ("turn", item.reviews)],
         }
     )
     if review_answer is not None:
@@ -58,15 +58,15 @@ def review_page(request: HttpRequest) -> HttpResponse:
     learner = current_learner(request)
     due = due_items(learner)
     item = due.first()
-    question = question_for(item) if item else None
-    if question is None:
+    version = question_for(item) if item else None
+    if version is None:
         next_due, later = upcoming(learner)
         return TemplateResponse(
             request,
             page_or_fragment(request, "quizzes/review.html", "question-card"),
-            {"item": None, "due_count": 0, "next_due": next_due, "later": later},
+            {"item": None, "due_count": 0, "next_due": next_due, "later": later, "card_key": ""},
         )
-    return _review_card(request, item, question, due_count=due.count())
+    return _review_card(request, item, version, due_count=due.count())
 
 
 @never_cache
@@ -74,32 +74,37 @@ def review_page(request: HttpRequest) -> HttpResponse:
 def submit_review(request: HttpRequest, item_id: int) -> HttpResponse:
     item = get_object_or_404(due_items(current_learner(request)), pk=item_id)
     try:
-        question = Question.objects.prefetch_related("choices").get(
-            pk=int(request.POST.get("question", "")), quiz__section__published=True
+        version = (
+            QuestionVersion.objects.select_related("question")
+            .prefetch_related("choices")
+            .get(
+                pk=int(request.POST.get("question_version", "")),
+                question__quiz__section__published=True,
+            )
         )
-        version = int(request.POST.get("version", ""))
-    except (ValueError, Question.DoesNotExist):
+        turn = int(request.POST.get("turn", ""))
+    except (ValueError, QuestionVersion.DoesNotExist):
         return refusal_page(request, AnswerRefused("bad_review", WRONG_REVIEW))
     try:
         review_answer, checked = answer_review(
             item=item,
-            question=question,
+            version=version,
             raw_choice_ids=request.POST.getlist("choice"),
             confidence=request.POST.get("confidence", ""),
-            version=version,
+            turn=turn,
         )
     except AnswerRefused as refusal:
         if refusal.code != "nothing_chosen":
             return refusal_page(request, refusal)
         return _review_card(
-            request, item, question, due_count=None, error=refusal.message, status=refusal.status
+            request, item, version, due_count=None, error=refusal.message, status=refusal.status
         )
     if not wants_fragment(request):
         return redirect("quizzes:review_result", review_answer.pk)
     return _review_card(
         request,
         item,
-        question,
+        version,
         due_count=None,
         review_answer=review_answer,
         chosen_ids=checked.chosen_ids,
@@ -113,16 +118,16 @@ def review_result(request: HttpRequest, answer_id: int) -> HttpResponse:
     if learner is None:
         raise Http404
     review_answer = get_object_or_404(
-        ReviewAnswer.objects.select_related("item__takeaway__section").prefetch_related(
-            "chosen", "question__choices"
-        ),
+        ReviewAnswer.objects.select_related(
+            "item__takeaway__section", "version__question"
+        ).prefetch_related("chosen", "version__choices"),
         pk=answer_id,
         item__learner=learner,
     )
     return _review_card(
         request,
         review_answer.item,
-        review_answer.question,
+        review_answer.version,
         due_count=None,
         review_answer=review_answer,
         chosen_ids={choice.pk for choice in review_answer.chosen.all()},

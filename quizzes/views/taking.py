@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from quizzes import scoring
-from quizzes.cards import ordered_choices, question_card
+from quizzes.cards import lesson_link, ordered_choices, question_card
 from quizzes.checking import AnswerRefused
 from quizzes.learners import current_learner
 from quizzes.models import Answer, Attempt, Quiz
@@ -85,14 +85,13 @@ def resume(request: HttpRequest, attempt_id: int) -> HttpResponse:
 
 
 def _card_context(attempt, answer, *, error="", chosen_ids=None):
-    question = answer.question
-    choices = ordered_choices(question, attempt.choice_order.get(str(question.pk), []))
+    choices = ordered_choices(answer.version, attempt.choice_order.get(str(answer.question_id), []))
     if answer.is_locked and chosen_ids is None:
         chosen_ids = {choice.pk for choice in answer.chosen.all()}
     context = question_card(
-        question,
+        answer.version,
         choices,
-        section=attempt.quiz.section,
+        lesson_url=lesson_link(answer.question, section=attempt.quiz.section),
         locked=answer.is_locked,
         chosen_ids=chosen_ids or (),
         correct=answer.correct,
@@ -133,7 +132,9 @@ def _render_card(request, attempt, answer, *, error="", status=200, chosen_ids=N
 @require_http_methods(["GET", "HEAD", "POST"])
 def question_page(request: HttpRequest, attempt_id: int, position: int) -> HttpResponse:
     attempt = own_attempt(request, attempt_id)
-    answers = attempt.answers.select_related("question").prefetch_related("question__choices")
+    answers = attempt.answers.select_related("question", "version").prefetch_related(
+        "version__choices"
+    )
     if request.method == "GET":
         answers = answers.prefetch_related("chosen")  # a locked answer shows what it chose
     answer = get_object_or_404(answers, position=position)

@@ -202,7 +202,7 @@ def test_a_bad_lesson_file_is_refused_with_file_field_and_line(tmp_path, lesson,
         ([question_toml().replace("Choice 2", "Choice 1")], "two choices have the same text"),
         (
             [question_toml().replace("takeaway = 1", 'takeaway = "1"')],
-            "quiz.toml:10: questions[1].takeaway: must be a whole number",
+            "quiz.toml:11: questions[1].takeaway: must be a whole number",
         ),
     ],
     ids=[

@@ -5,9 +5,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from quizzes.models import Learner
+from quizzes.models import Learner, Question
 from quizzes.progress import set_lesson_complete
 from quizzes.reports import csv_cell
+from quizzes.versions import record_versions
 from tests.support import take_quiz
 
 pytestmark = pytest.mark.django_db
@@ -140,7 +141,9 @@ def test_the_csv_has_one_row_per_answer(instructor_client, course, ada, visitor)
 
 def test_the_csv_cannot_smuggle_a_formula_into_a_spreadsheet(instructor_client, course):
     learner = learner_named("=HYPERLINK(evil)")
-    course[0].quiz.questions.get(position=1).choices.filter(position=1).update(text="+1 or -1")
+    question = course[0].quiz.questions.get(position=1)
+    question.choices.filter(position=1).update(text="+1 or -1")
+    record_versions([Question.objects.prefetch_related("choices").get(pk=question.pk)])
     take_quiz(course[0].quiz, {1: [1]}, learner=learner, finished=False)
     (row,) = rows_of(instructor_client.get(reverse(CSV_URL)))[1:]
     assert row[0] == "'=HYPERLINK(evil)"

@@ -2,7 +2,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from quizzes.models import Choice, Learner
+from quizzes.models import Learner
 from quizzes.scoring import answer_question, start_attempt
 from tests.html import XSS_PAYLOADS, ParsedHTML, assert_no_markup_from_authors
 from tests.support import admin_change_url, question_form
@@ -98,12 +98,16 @@ def test_retired_choices_do_not_count_toward_the_choice_rules(instructor_client,
     assert list(question.choices.filter(active=True).values_list("text", flat=True)) == ["A", "B"]
 
 
-def test_a_choice_learners_chose_is_retired_not_deleted(instructor_client, question):
+def test_a_choice_learners_chose_can_be_deleted_and_their_answer_still_shows_it(
+    instructor_client, question
+):
     attempt = start_attempt(learner=Learner.objects.create(), quiz=question.quiz)
-    chosen = question.choices.get(position=3)
-    answer_question(answer=attempt.answers.get(question=question), raw_choice_ids=[chosen.pk])
+    answer = attempt.answers.get(question=question)
+    chosen = answer.version.choices.get(position=3)
+    answer_question(answer=answer, raw_choice_ids=[chosen.pk])
     response = instructor_client.post(
         admin_change_url(question), question_form(question, [("A", True), ("B", False)])
     )
-    assert "untick Active to retire it instead of deleting it" in response.content.decode()
-    assert Choice.objects.filter(pk=chosen.pk).exists()
+    assert response.status_code == 302
+    assert not question.choices.filter(position=3).exists()
+    assert [choice.text for choice in answer.chosen.all()] == [chosen.text]

@@ -37,14 +37,14 @@ def answer_quiz(learner, section, outcomes):
 
 def review_once(item, *, right, confidence="sure"):
     item.refresh_from_db()
-    question = question_for(item)
-    correct = list(question.choices.filter(correct=right).values_list("pk", flat=True))
+    version = question_for(item)
+    correct = list(version.choices.filter(correct=right).values_list("pk", flat=True))
     return answer_review(
         item=item,
-        question=question,
+        version=version,
         raw_choice_ids=correct[:1],
         confidence=confidence,
-        version=item.reviews,
+        turn=item.reviews,
     )
 
 
@@ -141,20 +141,22 @@ def test_the_review_asks_a_question_other_than_the_one_last_missed(section, lear
     asked = set()
     for _ in range(4):
         item.refresh_from_db()
-        question = question_for(item)
-        assert question.pk != item.last_question_id
-        assert question.takeaway_id == item.takeaway_id
-        asked.add(question.prompt)
+        version = question_for(item)
+        assert version.question_id != item.last_question_id
+        assert version.question.takeaway_id == item.takeaway_id
+        asked.add(version.prompt)
         clock.move_to(item.due_at)
         review_once(item, right=True)
     assert asked == {"T1 first?", "T1 third?"}
 
 
 def test_with_a_single_question_on_the_takeaway_it_is_asked_again(course_of, learner, clock):
-    (section,) = course_of(1, questions=[question_toml(takeaway=1), question_toml(takeaway=2)])
+    (section,) = course_of(
+        1, questions=[question_toml(takeaway=1, key="a"), question_toml(takeaway=2, key="b")]
+    )
     answer_quiz(learner, section, {1: (False, "")})
     item = item_for(learner, 1)
-    assert question_for(item).pk == item.last_question_id
+    assert question_for(item).question_id == item.last_question_id
 
 
 # Retained
@@ -230,7 +232,12 @@ def test_the_review_page_asks_a_due_takeaway_and_explains_the_answer(client, sec
     right = question.choices.get(correct=True).pk
     response = client.post(
         reverse("quizzes:review_answer", args=[item.pk]),
-        {"question": question.pk, "version": item.reviews, "choice": [right], "confidence": "sure"},
+        {
+            "question_version": question.pk,
+            "turn": item.reviews,
+            "choice": [right],
+            "confidence": "sure",
+        },
         **HTMX,
     )
     html = response.content.decode()
@@ -247,7 +254,7 @@ def test_a_review_answer_without_javascript_redirects_to_its_result(client, sect
     question = question_for(item)
     response = client.post(
         reverse("quizzes:review_answer", args=[item.pk]),
-        {"question": question.pk, "version": 0, "choice": [question.choices.first().pk]},
+        {"question_version": question.pk, "turn": 0, "choice": [question.choices.first().pk]},
     )
     answer_id = ReviewAnswer.objects.get().pk
     assert response["Location"] == reverse("quizzes:review_result", args=[answer_id])
@@ -259,7 +266,7 @@ def test_a_double_review_post_is_stored_once(client, section, clock):
     clock.move_to(START + timedelta(days=1))
     item = ReviewItem.objects.get()
     question = question_for(item)
-    data = {"question": question.pk, "version": 0, "choice": [question.choices.first().pk]}
+    data = {"question_version": question.pk, "turn": 0, "choice": [question.choices.first().pk]}
     client.post(reverse("quizzes:review_answer", args=[item.pk]), data)
     again = client.post(reverse("quizzes:review_answer", args=[item.pk]), data)
     assert again.status_code in (404, 409)
@@ -269,10 +276,10 @@ def test_a_double_review_post_is_stored_once(client, section, clock):
 @pytest.mark.parametrize(
     "data",
     [
-        {"question": "x", "version": 0},
-        {"question": 999999, "version": 0},
-        {"version": 0},
-        {"question": "QUESTION", "version": "v"},
+        {"question_version": "x", "turn": 0},
+        {"question_version": 999999, "turn": 0},
+        {"turn": 0},
+        {"question_version": "QUESTION", "turn": "v"},
     ],
     ids=["non-numeric-question", "unknown-question", "no-question", "bad-version"],
 )
@@ -280,8 +287,8 @@ def test_bad_review_input_is_refused_and_writes_nothing(client, section, clock, 
     miss_first_question(client, section)
     clock.move_to(START + timedelta(days=1))
     item = ReviewItem.objects.get()
-    if data.get("question") == "QUESTION":
-        data["question"] = question_for(item).pk
+    if data.get("question_version") == "QUESTION":
+        data["question_version"] = question_for(item).pk
     response = client.post(reverse("quizzes:review_answer", args=[item.pk]), data)
     assert response.status_code == 400
     assert not ReviewAnswer.objects.exists()
@@ -291,10 +298,10 @@ def test_a_question_on_another_takeaway_is_refused(client, section, clock):
     miss_first_question(client, section)
     clock.move_to(START + timedelta(days=1))
     item = ReviewItem.objects.get()
-    other = section.quiz.questions.get(position=4)
+    other = section.quiz.questions.get(position=4).current_version
     response = client.post(
         reverse("quizzes:review_answer", args=[item.pk]),
-        {"question": other.pk, "version": 0, "choice": [other.choices.first().pk]},
+        {"question_version": other.pk, "turn": 0, "choice": [other.choices.first().pk]},
     )
     assert response.status_code == 400
     assert not ReviewAnswer.objects.exists()
@@ -308,7 +315,7 @@ def test_someone_elses_review_item_is_404(client, section, clock):
     stranger = Client()
     response = stranger.post(
         reverse("quizzes:review_answer", args=[item.pk]),
-        {"question": question.pk, "version": 0, "choice": [question.choices.first().pk]},
+        {"question_version": question.pk, "turn": 0, "choice": [question.choices.first().pk]},
     )
     assert response.status_code == 404
     assert not ReviewAnswer.objects.exists()

@@ -1,0 +1,95 @@
+"""Question versions: the one place that decides when an edit makes a new version.
+
+A version holds what a learner is shown and judged by: the kind, prompt, explanation, and
+each active choice's key, text, correctness and feedback. Saving a question in the admin
+or importing it calls `record_versions`; a question whose meaning changed since its current
+version gets the next one, and new attempts ask it. Reordering choices or questions, or
+editing which takeaway or heading a question belongs to, changes no meaning.
+"""
+
+import hashlib
+import json
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from quizzes.models import Question, QuestionVersion, VersionChoice
+
+
+def _active_choices(question):
+    return sorted(
+        (choice for choice in question.choices.all() if choice.active), key=lambda c: c.position
+    )
+
+
+def fingerprint(question: Question) -> str:
+    meaning = {
+        "kind": question.kind,
+        "prompt": question.prompt,
+        "explanation": question.explanation,
+        "choices": sorted(
+            [c.key, c.text, c.correct, c.feedback] for c in _active_choices(question)
+        ),
+    }
+    return hashlib.sha256(json.dumps(meaning, sort_keys=True).encode()).hexdigest()
+
+
+def record_versions(questions: Iterable[Question]) -> list[Question]:
+    """Give each question whose meaning changed (or that has none) a new current version;
+    `questions` come with their choices and current version prefetched. Returns the
+    questions that got one."""
+    changed = []
+    for question in questions:
+        current = question.current_version
+        digest = fingerprint(question)
+        if current is None or current.fingerprint != digest:
+            changed.append((question, digest))
+    if not changed:
+        return []
+    last_numbers = dict(
+        QuestionVersion.objects.filter(question__in=[q for q, _ in changed])
+        .values("question_id")
+        .annotate(last=Max("number"))
+        .values_list("question_id", "last")
+    )
+    now = timezone.now()
+    with transaction.atomic():
+        versions = QuestionVersion.objects.bulk_create(
+            QuestionVersion(
+                question=question,
+                number=last_numbers.get(question.pk, 0) + 1,
+                kind=question.kind,
+                prompt=question.prompt,
+                prompt_html=question.prompt_html,
+                explanation=question.explanation,
+                explanation_html=question.explanation_html,
+                fingerprint=digest,
+                created_at=now,
+            )
+            for question, digest in changed
+        )
+        VersionChoice.objects.bulk_create(
+            VersionChoice(
+                version=version,
+                key=choice.key,
+                position=choice.position,
+                text=choice.text,
+                correct=choice.correct,
+                feedback=choice.feedback,
+                feedback_html=choice.feedback_html,
+            )
+            for (question, _), version in zip(changed, versions, strict=True)
+            for choice in _active_choices(question)
+        )
+        for (question, _), version in zip(changed, versions, strict=True):
+            question.current_version = version
+        Question.objects.bulk_update([question for question, _ in changed], ["current_version"])
+    return [question for question, _ in changed]
+
+
+def current_versions(questions: list[Question]) -> None:
+    """Make sure every question has a current version: one made some other way than the
+    admin or the importer (a shell, a test) gets its first now."""
+    record_versions([q for q in questions if q.current_version_id is None])
