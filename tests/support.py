@@ -7,8 +7,9 @@ import subprocess
 import sys
 from io import StringIO
 
+import pytest
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -168,6 +169,14 @@ def run_command(command, *args):
     out, err = StringIO(), StringIO()
     call_command(command, *map(str, args), stdout=out, stderr=err)
     return out.getvalue() + err.getvalue()
+
+
+def import_fails(directory, *args):
+    """Run import_content on a folder it must refuse; returns the problems it printed."""
+    err = StringIO()
+    with pytest.raises(CommandError) as failure:
+        call_command("import_content", str(directory), *args, stdout=StringIO(), stderr=err)
+    return err.getvalue() + str(failure.value)
 
 
 def process_env(overrides):

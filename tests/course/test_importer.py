@@ -1,7 +1,7 @@
 from io import StringIO
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 
 from course.models import Course, KeyTakeaway, Section
 from quizzes.models import Choice, Question, Quiz
@@ -14,6 +14,7 @@ from tests.builders import (
     write_course,
     write_section,
 )
+from tests.support import import_fails
 
 pytestmark = pytest.mark.django_db
 
@@ -22,13 +23,6 @@ def run_import(directory, *args):
     out, err = StringIO(), StringIO()
     call_command("import_content", str(directory), *args, stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
-
-
-def import_fails(directory, *args):
-    err = StringIO()
-    with pytest.raises(CommandError) as failure:
-        call_command("import_content", str(directory), *args, stdout=StringIO(), stderr=err)
-    return err.getvalue() + str(failure.value)
 
 
 def database_snapshot():
