@@ -270,7 +270,7 @@ class QuestionVersion(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.question} (version {self.number})"
+        return f"Version {self.number}: {self.prompt[:60]}"
 
     @property
     def is_multiple(self):

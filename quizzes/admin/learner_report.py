@@ -20,10 +20,14 @@ from quizzes.reports import answer_rows, best_scores
 
 class AnswerInline(admin.TabularInline):
     model = Answer
-    fields = ["position", "question", "correct", "confidence", "answered_at"]
+    fields = ["position", "version", "correct", "confidence", "answered_at"]
     readonly_fields = fields
     extra = 0
     can_delete = False
+
+    def get_queryset(self, request):
+        # Each answer shows the version of the question it was given.
+        return super().get_queryset(request).select_related("version")
 
     def has_add_permission(self, request, obj=None):
         return False
