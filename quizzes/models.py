@@ -64,7 +64,9 @@ class Quiz(models.Model):
         default=70, help_text="Percent of questions to answer right to pass."
     )
     shuffle = models.BooleanField(
-        default=True, help_text="Shuffle the choices of each question, once per attempt."
+        default=True,
+        help_text="Shuffle the order of the questions and of each question's choices, once "
+        "per attempt: a learner who comes back finds them as they left them.",
     )
 
     class Meta:

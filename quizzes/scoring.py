@@ -49,6 +49,9 @@ def start_attempt(*, learner: Learner, quiz: Quiz) -> Attempt:
         .order_by("position")
     )
     current_versions(questions)
+    if quiz.shuffle:
+        # Positions are stored with the answers: the order holds for the whole attempt.
+        random.shuffle(questions)
     choice_order = {}
     for question in questions:
         # The version's choices in the order the author gives them now: reordering them
