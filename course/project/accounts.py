@@ -1,14 +1,21 @@
-"""Sign-up; log in, log out and passwords are django.contrib.auth's own views."""
+"""Sign-up; log in, log out and passwords are django.contrib.auth's own views, with limits."""
 
 from axes.utils import reset as reset_login_failures
 from django import forms
+from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import UserCreationForm
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
+
+from course.project.proxies import client_address
+from course.project.rate_limits import within_limit
+
+HOUR = 60 * 60
 
 
 class SignupForm(UserCreationForm):
@@ -52,3 +59,24 @@ class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         reset_login_failures(username=form.user.get_username())
         return response
+
+
+class PasswordReset(auth_views.PasswordResetView):
+    """A few reset mails an hour per address, per account and per client address, so the
+    form cannot be used to flood someone's inbox. The page after it says the same whether a
+    mail went out or not: it tells no one which addresses have accounts."""
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"]
+        per_mailbox = settings.PASSWORD_RESET_LIMIT
+        limits = {f"address:{email.lower()}": per_mailbox}
+        limits.update({f"account:{user.pk}": per_mailbox for user in form.get_users(email)})
+        limits[f"client:{client_address(self.request)}"] = settings.PASSWORD_RESET_CLIENT_LIMIT
+        # Every key counts this request, even when another is over its limit already.
+        allowed = [
+            within_limit(action="password-reset", key=key, limit=limit, seconds=HOUR)
+            for key, limit in limits.items()
+        ]
+        if all(allowed):
+            return super().form_valid(form)
+        return HttpResponseRedirect(self.get_success_url())

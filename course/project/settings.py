@@ -21,10 +21,29 @@ def env_list(name, default=""):
 DEBUG = os.environ.get("DJANGO_DEBUG") == "1"
 
 DEVELOPMENT_SECRET_KEY = "development-only-secret-key-never-use-in-production"
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+# Django's own rule for a production key (check --deploy, security.W009).
+SECRET_KEY_MIN_LENGTH = 50
+SECRET_KEY_MIN_UNIQUE_CHARACTERS = 5
+# Set but empty counts as not set.
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or DEVELOPMENT_SECRET_KEY
 if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY and not os.environ.get("PYTEST_VERSION"):
     raise ImproperlyConfigured(
-        "DJANGO_SECRET_KEY must be set when DEBUG is off (DJANGO_DEBUG=1 is for development)."
+        "DJANGO_SECRET_KEY must be set when DEBUG is off; it is missing or empty "
+        "(DJANGO_DEBUG=1 is for development)."
+    )
+if (
+    not DEBUG
+    and SECRET_KEY != DEVELOPMENT_SECRET_KEY
+    and (
+        len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH
+        or len(set(SECRET_KEY)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+    )
+):
+    # A short key lets anyone who guesses it forge sessions and password-reset links.
+    raise ImproperlyConfigured(
+        f"DJANGO_SECRET_KEY is too weak: it needs at least {SECRET_KEY_MIN_LENGTH} characters, "
+        f"{SECRET_KEY_MIN_UNIQUE_CHARACTERS} of them different. Make one with: python -c "
+        "'import secrets; print(secrets.token_urlsafe(50))'"
     )
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
@@ -49,6 +68,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "course.project.sessions.SlidingSessionMiddleware",
+    "course.project.private_pages.PrivatePagesMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -71,6 +91,18 @@ AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+
+# Behind reverse proxies every request comes from a proxy's address; the operator says how
+# many proxies append to X-Forwarded-For (0, the default: none, REMOTE_ADDR is the client).
+# The login lockout and the password-reset limits count per client address.
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXIES", "0"))
+AXES_CLIENT_IP_CALLABLE = "course.project.proxies.client_address"
+
+# Password-reset mail: at most this many an hour to one address and to one account, and
+# PASSWORD_RESET_CLIENT_LIMIT an hour asked for by one client address (higher: a class
+# behind one school router shares it). Counted in the cache (CACHES).
+PASSWORD_RESET_LIMIT = int(os.environ.get("DJANGO_PASSWORD_RESET_LIMIT", "3"))
+PASSWORD_RESET_CLIENT_LIMIT = int(os.environ.get("DJANGO_PASSWORD_RESET_CLIENT_LIMIT", "20"))
 
 ROOT_URLCONF = "course.project.urls"
 WSGI_APPLICATION = "course.project.wsgi.application"

@@ -20,6 +20,7 @@ urlpatterns = [
         accounts.PasswordResetConfirm.as_view(),
         name="password_reset_confirm",
     ),
+    path("accounts/password_reset/", accounts.PasswordReset.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path(ADMIN_PATH, admin.site.urls),
 ]

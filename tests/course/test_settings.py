@@ -56,5 +56,6 @@ def test_production_refuses_the_development_secret_key():
 
 @pytest.mark.system
 def test_debug_is_off_unless_asked_for():
-    assert run_settings({"DJANGO_SECRET_KEY": "x" * 50}).stdout.strip() == "False"
+    key = "a-production-secret-key-that-is-long-and-random-0123456789abcdef"
+    assert run_settings({"DJANGO_SECRET_KEY": key}).stdout.strip() == "False"
     assert run_settings({"DJANGO_DEBUG": "1"}).stdout.strip() == "True"

@@ -16,6 +16,7 @@ pytestmark = pytest.mark.system
 
 LEARNERS = 50
 LESSON = "/sections/inference-patterns/"
+QUIZ_PAGE = "/sections/inference-patterns/quiz/"
 QUIZ_START = "/sections/inference-patterns/quiz/start/"
 
 CONSISTENCY = """
@@ -246,3 +247,29 @@ def test_two_tabs_starting_the_same_quiz_get_one_attempt(site):
     assert {reply.status for reply in replies} == {302}
     assert len({reply.headers["location"] for reply in replies}) == 1
     assert len(site.query(CONSISTENCY)["attempts"]) == 1
+
+
+def test_a_new_visitors_double_start_makes_one_learner_and_one_attempt(site):
+    """A double-clicked Start on a visitor's first visit: both requests leave before either
+    answer's session cookie is back, so they share only the quiz page's CSRF cookie."""
+    first_visit = Browser(site.url)
+    assert first_visit.get(QUIZ_PAGE).status == 200
+    assert set(first_visit.cookies) == {"csrftoken"}
+    tabs = [Browser(site.url, cookies=dict(first_visit.cookies)) for _ in range(2)]
+    waiting = list(tabs)
+    replies = race(2, lambda: waiting.pop().post(QUIZ_START, {}))
+    assert [reply.status for reply in replies] == [302, 302], site.log_text()[-4000:]
+    attempt_paths = {reply.headers["location"] for reply in replies}
+    assert len(attempt_paths) == 1
+    counts = site.query(
+        "from quizzes.models import Attempt, Learner\n"
+        "result = [Learner.objects.count(), Attempt.objects.count()]"
+    )
+    assert counts == [1, 1]
+    (attempt_path,) = attempt_paths
+    for tab in tabs:
+        # The tab's own session cookie, alone, opens the attempt.
+        browser = Browser(site.url, cookies={"sessionid": tab.cookies["sessionid"]})
+        opened = browser.get(attempt_path)
+        assert opened.status == 302, opened.status
+        assert browser.get(opened.headers["location"]).status == 200

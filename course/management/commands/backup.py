@@ -12,7 +12,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("path", help="Where to write the copy; must not exist yet.")
+        parser.add_argument(
+            "path", help="Where to write the copy; must not exist yet. Missing folders are made."
+        )
 
     def handle(self, *args, path, **options):
         if connection.vendor != "sqlite":
@@ -23,6 +25,10 @@ class Command(BaseCommand):
         target = Path(path)
         if target.exists():
             raise CommandError(f"{target} already exists; choose a new file name.")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise CommandError(f"Cannot make the folder {target.parent}: {error}") from error
         source = sqlite3.connect(connection.settings_dict["NAME"], timeout=20)
         copy = sqlite3.connect(target)
         try:
