@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from quizzes.models import Attempt, ReviewAnswer, ReviewItem
 from quizzes.review import question_for
-from tests.support import LEARNER_PASSWORD, manage, question_url
+from tests.support import LEARNER_PASSWORD, choice_ids, manage, question_url
 
 README = (settings.BASE_DIR / "README.md").read_text()
 
@@ -238,16 +238,17 @@ def learner_pages(client, small_course, clock):
     client.post(reverse("quizzes:lesson_complete", args=[small_course.slug]), {"complete": 1})
     client.post(reverse("quizzes:start", args=[small_course.slug]))
     attempt = Attempt.objects.get()
-    for answer in attempt.answers.select_related("question"):
-        wrong = answer.question.choices.filter(correct=False).first()
-        client.post(question_url(attempt, answer.position), {"choice": [wrong.pk]})
+    for answer in attempt.answers.all():
+        wrong = choice_ids(attempt, answer.position, correct=False)[0]
+        client.post(question_url(attempt, answer.position), {"choice": [wrong]})
     client.post(reverse("quizzes:finish", args=[attempt.pk]))
     clock.shift(timedelta(days=1))
     item = ReviewItem.objects.filter(due_at__isnull=False).first()
-    question = question_for(item)
+    version = question_for(item)
+    review = {"question_version": version.pk, "turn": item.reviews}
     client.post(
         reverse("quizzes:review_answer", args=[item.pk]),
-        {"question": question.pk, "version": item.reviews, "choice": [question.choices.first().pk]},
+        {**review, "choice": [version.choices.first().pk]},
     )
     return [
         reverse("course:outline"),
