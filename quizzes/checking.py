@@ -1,6 +1,6 @@
 """Checking one answer against a question: the one rule for quiz attempts and reviews."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from quizzes.models import Answer, Question, QuestionVersion
@@ -24,15 +24,38 @@ NOT_A_CHOICE = "That answer is not one of the choices of this question."
 UNANSWERED_QUESTIONS = "Answer every question before you finish."
 
 
+NOT_ALL_PAIRED = "Choose an option for every prompt before you press Check."
+OPTION_USED_TWICE = "Use each option for one prompt only."
+NOT_ALL_PLACED = "Give every item a place before you press Check."
+PLACE_USED_TWICE = "Give each item a different place."
+# Refusals the learner can put right on the card itself.
+FIXABLE = {"nothing_chosen", "used_twice"}
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of a match or order answer: a prompt and the option given for it, or an
+    item and the place given to it."""
+
+    key: str
+    given: str
+    right: bool
+
+
 @dataclass(frozen=True)
 class CheckedAnswer:
     chosen_ids: set[int]
     right: bool
     confidence: str
+    parts: tuple[Part, ...] = ()
 
     @property
     def right_and_sure(self) -> bool:
         return self.right and self.confidence == Answer.SURE
+
+    @property
+    def parts_right(self) -> int:
+        return sum(1 for part in self.parts if part.right)
 
 
 def is_right(*, correct_ids: Iterable[int], chosen_ids: Iterable[int]) -> bool:
@@ -44,13 +67,38 @@ def is_right(*, correct_ids: Iterable[int], chosen_ids: Iterable[int]) -> bool:
 def check_answer(
     *,
     version: QuestionVersion,
-    raw_choice_ids: Sequence[str],
-    allowed_ids: Iterable[int],
+    allowed_ids: Sequence[int],
     confidence: str,
+    raw_choice_ids: Sequence[str] = (),
+    raw_parts: Mapping[str, str] | None = None,
 ) -> CheckedAnswer:
-    """Turn submitted values into ids of the choices this version of the question offered,
-    and say whether they are right, or refuse them. `version` comes with its choices
-    prefetched; `allowed_ids` are the ones the learner was shown."""
+    """Turn what was submitted into an answer to this version of the question and say
+    whether it is right, or refuse it. `version` comes with its choices and pairs
+    prefetched; `allowed_ids` are the choices the learner was shown, in the order shown.
+    Match and order answers come as `raw_parts`: {"pair-<pair id>": option id} or
+    {"place-<item id>": place}."""
+    confidence = confidence if confidence in (Answer.SURE, Answer.GUESSING) else ""
+    if version.kind == Question.MATCH:
+        parts = _match_parts(version, allowed_ids, raw_parts or {})
+    elif version.kind == Question.ORDER:
+        parts = _order_parts(version, allowed_ids, raw_parts or {})
+    else:
+        chosen = _chosen_ids(version, allowed_ids, raw_choice_ids)
+        correct_ids = [choice.pk for choice in version.choices.all() if choice.correct]
+        return CheckedAnswer(
+            chosen_ids=chosen,
+            right=is_right(correct_ids=correct_ids, chosen_ids=chosen),
+            confidence=confidence,
+        )
+    return CheckedAnswer(
+        chosen_ids=set(),
+        right=all(part.right for part in parts),
+        confidence=confidence,
+        parts=tuple(parts),
+    )
+
+
+def _chosen_ids(version, allowed_ids, raw_choice_ids):
     if not raw_choice_ids:
         raise AnswerRefused("nothing_chosen", NOTHING_CHOSEN, status=422)
     try:
@@ -61,9 +109,51 @@ def check_answer(
         raise AnswerRefused("not_a_choice", NOT_A_CHOICE)
     if version.kind == Question.SINGLE and len(chosen) > 1:
         raise AnswerRefused("one_answer_only", ONE_ANSWER_ONLY)
-    correct_ids = [choice.pk for choice in version.choices.all() if choice.correct]
-    return CheckedAnswer(
-        chosen_ids=chosen,
-        right=is_right(correct_ids=correct_ids, chosen_ids=chosen),
-        confidence=confidence if confidence in (Answer.SURE, Answer.GUESSING) else "",
-    )
+    return chosen
+
+
+def _whole_number(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise AnswerRefused("not_a_choice", NOT_A_CHOICE) from None
+
+
+def _match_parts(version, allowed_ids, raw_parts):
+    options = {choice.pk: choice for choice in version.choices.all() if choice.pk in allowed_ids}
+    given = {}
+    for pair in version.pairs.all():
+        raw = raw_parts.get(f"pair-{pair.pk}", "")
+        if raw == "":
+            raise AnswerRefused("nothing_chosen", NOT_ALL_PAIRED, status=422)
+        option = options.get(_whole_number(raw))
+        if option is None:
+            raise AnswerRefused("not_a_choice", NOT_A_CHOICE)
+        given[pair] = option
+    keys = [option.key for option in given.values()]
+    if not version.reuse_options and len(set(keys)) != len(keys):
+        raise AnswerRefused("used_twice", OPTION_USED_TWICE, status=422)
+    return [
+        Part(pair.key, option.key, option.key == pair.answer_key) for pair, option in given.items()
+    ]
+
+
+def _order_parts(version, allowed_ids, raw_parts):
+    items = sorted(version.choices.all(), key=lambda choice: choice.position)
+    right_place = {item.pk: place for place, item in enumerate(items, start=1)}
+    places = {}
+    for item_id in allowed_ids:
+        raw = raw_parts.get(f"place-{item_id}", "")
+        if raw == "":
+            raise AnswerRefused("nothing_chosen", NOT_ALL_PLACED, status=422)
+        place = _whole_number(raw)
+        if not 1 <= place <= len(items):
+            raise AnswerRefused("not_a_choice", NOT_A_CHOICE)
+        places[item_id] = place
+    if sorted(places.values()) != list(range(1, len(items) + 1)):
+        raise AnswerRefused("used_twice", PLACE_USED_TWICE, status=422)
+    by_id = {item.pk: item for item in items}
+    return [
+        Part(by_id[item_id].key, str(place), place == right_place[item_id])
+        for item_id, place in places.items()
+    ]

@@ -68,6 +68,11 @@ class Quiz(models.Model):
         help_text="Shuffle the order of the questions and of each question's choices, once "
         "per attempt: a learner who comes back finds them as they left them.",
     )
+    partial_credit = models.BooleanField(
+        default=False,
+        help_text="Match and order questions score the share of pairs right or items in "
+        "place; otherwise a question counts only when fully right.",
+    )
 
     class Meta:
         verbose_name_plural = "quizzes"
@@ -83,7 +88,16 @@ class Quiz(models.Model):
 class Question(models.Model):
     SINGLE = "single"
     MULTIPLE = "multiple"
-    KINDS = [(SINGLE, "One answer"), (MULTIPLE, "Select all that apply")]
+    MATCH = "match"
+    ORDER = "order"
+    KINDS = [
+        (SINGLE, "One answer"),
+        (MULTIPLE, "Select all that apply"),
+        (MATCH, "Match each prompt to an option"),
+        (ORDER, "Put the items in order"),
+    ]
+    # Kinds whose choices are right or wrong one by one; the others are answered in parts.
+    CHOICE_KINDS = (SINGLE, MULTIPLE)
 
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
     key = models.SlugField(
@@ -93,7 +107,16 @@ class Question(models.Model):
         "made from the prompt when left empty.",
     )
     position = models.PositiveSmallIntegerField()
-    kind = models.CharField(max_length=8, choices=KINDS, default=SINGLE)
+    kind = models.CharField(
+        max_length=8,
+        choices=KINDS,
+        default=SINGLE,
+        help_text="Match: the choices are the options and the pairs the prompts. Order: the "
+        "choices are the items, in the right order.",
+    )
+    reuse_options = models.BooleanField(
+        default=False, help_text="Match questions: one option may answer several prompts."
+    )
     prompt = models.TextField(help_text="Markdown.")
     prompt_html = models.TextField(editable=False)
     explanation = models.TextField(help_text="Markdown, shown once the answer is locked.")
@@ -189,7 +212,8 @@ def key_from(text: str, *, taken: set[str]) -> str:
 
 
 def choice_set_problems(kind, choices):
-    """What is wrong with a question's choices, given as (text, correct) pairs.
+    """What is wrong with a question's choices, given as (text, correct) pairs: a match
+    question's options, an order question's items.
 
     The importer and the admin both refuse a question for these reasons.
     """
@@ -204,6 +228,8 @@ def choice_set_problems(kind, choices):
         problems.append(f"a single-answer question needs exactly one correct choice, not {correct}")
     if kind == Question.MULTIPLE and correct < 1:
         problems.append("a select-all question needs at least one correct choice")
+    if kind not in Question.CHOICE_KINDS and correct:
+        problems.append(f"a {kind} question's choices are not marked correct")
     return problems
 
 
@@ -249,6 +275,58 @@ class Choice(models.Model):
         self.feedback_html = render_inline_markdown(self.feedback)
 
 
+class Pair(models.Model):
+    """A prompt of a match question, with the key of the option (a choice) that answers it."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="pairs")
+    key = models.SlugField(
+        max_length=60, blank=True, help_text="Made from the text when left empty."
+    )
+    position = models.PositiveSmallIntegerField()
+    text = models.CharField(max_length=500)
+    answer = models.SlugField(max_length=60, help_text="The key of the choice that answers it.")
+    feedback = models.TextField(blank=True, help_text="Markdown: why this is the pairing.")
+    feedback_html = models.TextField(editable=False)
+
+    class Meta:
+        ordering = ["question", "position"]
+        constraints = [models.UniqueConstraint(fields=["question", "key"], name="unique_pair_key")]
+
+    def __str__(self):
+        return self.text
+
+    def save(self, *args, **kwargs):
+        self.render()
+        super().save(*args, **kwargs)
+
+    def render(self):
+        if not self.key:
+            taken = self.question.pairs.exclude(pk=self.pk).values_list("key", flat=True)
+            self.key = key_from(self.text, taken=set(taken))
+        self.feedback = clean_text(self.feedback)
+        self.feedback_html = render_inline_markdown(self.feedback)
+
+
+def pair_problems(option_keys, pairs, *, reuse_options):
+    """What is wrong with a match question's pairs, given as (text, answer key) pairs.
+
+    The importer and the admin both refuse a question for these reasons.
+    """
+    problems = []
+    if not pairs:
+        problems.append("a match question needs at least one pair")
+    texts = [text.strip() for text, _answer in pairs]
+    if len(set(texts)) != len(texts):
+        problems.append("two pairs have the same text")
+    unknown = sorted({answer for _text, answer in pairs} - set(option_keys))
+    if unknown:
+        problems.append(f"no choice has the key {', '.join(unknown)}")
+    answers = [answer for _text, answer in pairs]
+    if not reuse_options and len(set(answers)) != len(answers):
+        problems.append("two pairs have the same answer (set reuse_options to allow it)")
+    return problems
+
+
 class QuestionVersion(models.Model):
     """What a question said when learners answered it: prompt, choices, which were right,
     feedback and explanation. Never changed once made: an edit that changes any of these
@@ -258,6 +336,7 @@ class QuestionVersion(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveSmallIntegerField()
     kind = models.CharField(max_length=8, choices=Question.KINDS)
+    reuse_options = models.BooleanField(default=False)
     prompt = models.TextField()
     prompt_html = models.TextField()
     explanation = models.TextField()
@@ -278,6 +357,11 @@ class QuestionVersion(models.Model):
     def is_multiple(self):
         return self.kind == Question.MULTIPLE
 
+    @property
+    def in_parts(self):
+        """Answered in parts (pairs or places), each right or wrong."""
+        return self.kind not in Question.CHOICE_KINDS
+
 
 class VersionChoice(models.Model):
     """A choice as one version of its question offered it."""
@@ -294,6 +378,27 @@ class VersionChoice(models.Model):
         ordering = ["version", "position"]
         constraints = [
             models.UniqueConstraint(fields=["version", "key"], name="unique_version_choice_key")
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+class VersionPair(models.Model):
+    """A match question's prompt as one version of the question asked it."""
+
+    version = models.ForeignKey(QuestionVersion, on_delete=models.CASCADE, related_name="pairs")
+    key = models.SlugField(max_length=60)
+    position = models.PositiveSmallIntegerField()
+    text = models.CharField(max_length=500)
+    answer_key = models.SlugField(max_length=60)
+    feedback_html = models.TextField()
+    feedback = models.TextField()
+
+    class Meta:
+        ordering = ["version", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "key"], name="unique_version_pair_key")
         ]
 
     def __str__(self):
@@ -357,6 +462,9 @@ class Answer(models.Model):
     position = models.PositiveSmallIntegerField()
     chosen = models.ManyToManyField(VersionChoice, related_name="answers", blank=True)
     correct = models.BooleanField(null=True, blank=True)
+    # Match and order questions: how many of the answer's parts were right, of how many.
+    parts_right = models.PositiveSmallIntegerField(null=True, blank=True)
+    part_count = models.PositiveSmallIntegerField(null=True, blank=True)
     confidence = models.CharField(max_length=8, choices=CONFIDENCE, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
 
@@ -427,3 +535,32 @@ class ReviewAnswer(models.Model):
 
     def __str__(self):
         return f"{self.item} at step {self.step}"
+
+
+class AnswerPart(models.Model):
+    """One part of an answer to a match or order question: the option given for a prompt
+    (`key` a pair's key, `given` an option's key), or the place given to an item (`key` the
+    item's key, `given` its place, from 1). Item analysis counts them."""
+
+    answer = models.ForeignKey(
+        Answer, null=True, blank=True, on_delete=models.CASCADE, related_name="parts"
+    )
+    review_answer = models.ForeignKey(
+        ReviewAnswer, null=True, blank=True, on_delete=models.CASCADE, related_name="parts"
+    )
+    key = models.SlugField(max_length=60)
+    given = models.CharField(max_length=60)
+    right = models.BooleanField()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(answer__isnull=False, review_answer__isnull=True)
+                | Q(answer__isnull=True, review_answer__isnull=False),
+                name="part_of_one_answer",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.key}: {self.given}"

@@ -9,7 +9,7 @@ change quiz scores. The clock is django.utils.timezone.now, so tests can move it
 """
 
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from quizzes.checking import ALREADY_ANSWERED, AnswerRefused, CheckedAnswer, check_answer
 from quizzes.models import (
+    AnswerPart,
     Learner,
     Question,
     QuestionVersion,
@@ -146,9 +147,10 @@ def answer_review(
     *,
     item: ReviewItem,
     version: QuestionVersion,
-    raw_choice_ids: Sequence[str],
     confidence: str,
     turn: int,
+    raw_choice_ids: Sequence[str] = (),
+    raw_parts: Mapping[str, str] | None = None,
 ) -> tuple[ReviewAnswer, CheckedAnswer]:
     """Lock one review answer and reschedule the item, exactly once per turn (the item's
     count of reviews when the card was shown). `version` comes with its question and
@@ -159,7 +161,8 @@ def answer_review(
     checked = check_answer(
         version=version,
         raw_choice_ids=raw_choice_ids,
-        allowed_ids=[choice.pk for choice in version.choices.all()],
+        raw_parts=raw_parts,
+        allowed_ids=[choice.pk for choice in shuffled_choices(item, version)],
         confidence=confidence,
     )
     changes = _schedule_changes(checked=checked, question=question, reviewed_at_step=item.step)
@@ -181,6 +184,12 @@ def answer_review(
         ReviewAnswer.chosen.through.objects.bulk_create(
             ReviewAnswer.chosen.through(reviewanswer_id=review_answer.pk, versionchoice_id=pk)
             for pk in checked.chosen_ids
+        )
+        AnswerPart.objects.bulk_create(
+            AnswerPart(
+                review_answer=review_answer, key=part.key, given=part.given, right=part.right
+            )
+            for part in checked.parts
         )
     return review_answer, checked
 

@@ -7,7 +7,7 @@ attempt, so concurrent submits of the same answer store one answer, never two.
 """
 
 import random
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -20,15 +20,16 @@ from quizzes.checking import (
     CheckedAnswer,
     check_answer,
 )
-from quizzes.models import Answer, Attempt, Learner, Quiz
+from quizzes.models import Answer, AnswerPart, Attempt, Learner, Question, Quiz
 from quizzes.review import schedule_after_quiz_answer
 from quizzes.versions import current_versions
 
 
-def score_percent(correct_count: int, question_count: int) -> int:
+def score_percent(credit: float, question_count: int) -> int:
+    """Questions right (or their share, with partial credit) as a percent of all."""
     if not question_count:
         return 0
-    return round(100 * correct_count / question_count)
+    return round(100 * credit / question_count)
 
 
 def start_attempt(*, learner: Learner, quiz: Quiz) -> Attempt:
@@ -62,7 +63,9 @@ def start_attempt(*, learner: Learner, quiz: Quiz) -> Attempt:
             key=lambda choice: position_now.get(choice.key, choice.position),
         )
         ids = [choice.pk for choice in offered]
-        if quiz.shuffle:
+        if question.kind == Question.ORDER:
+            ids = _shuffled_away_from(ids)
+        elif quiz.shuffle:
             random.shuffle(ids)
         choice_order[str(question.pk)] = ids
     try:
@@ -88,8 +91,22 @@ def start_attempt(*, learner: Learner, quiz: Quiz) -> Attempt:
     return attempt
 
 
+def _shuffled_away_from(right_order):
+    """An order question's items, shuffled so that they never start in the right order."""
+    items = list(right_order)
+    if len(items) < 2:
+        return items
+    while items == right_order:
+        random.shuffle(items)
+    return items
+
+
 def answer_question(
-    *, answer: Answer, raw_choice_ids: Sequence[str], confidence: str = ""
+    *,
+    answer: Answer,
+    raw_choice_ids: Sequence[str] = (),
+    raw_parts: Mapping[str, str] | None = None,
+    confidence: str = "",
 ) -> CheckedAnswer:
     """Lock the learner's answer to one question and score it, exactly once.
 
@@ -104,9 +121,13 @@ def answer_question(
     checked = check_answer(
         version=answer.version,
         raw_choice_ids=raw_choice_ids,
+        raw_parts=raw_parts,
         allowed_ids=attempt.choice_order.get(str(answer.question_id), []),
         confidence=confidence,
     )
+    parts = {"parts_right": checked.parts_right, "part_count": len(checked.parts)}
+    if not checked.parts:
+        parts = {"parts_right": None, "part_count": None}
     now = timezone.now()
     with transaction.atomic():
         # Lock the attempt's row: answers to one attempt and its finish take turns. The
@@ -119,7 +140,7 @@ def answer_question(
         if not still_open.exists():
             raise AnswerRefused("attempt_finished", ATTEMPT_FINISHED, status=409)
         locked = Answer.objects.filter(pk=answer.pk, answered_at=None).update(
-            answered_at=now, correct=checked.right, confidence=checked.confidence
+            answered_at=now, correct=checked.right, confidence=checked.confidence, **parts
         )
         if not locked:
             raise AnswerRefused("already_answered", ALREADY_ANSWERED, status=409)
@@ -127,10 +148,15 @@ def answer_question(
             Answer.chosen.through(answer_id=answer.pk, versionchoice_id=pk)
             for pk in checked.chosen_ids
         )
+        AnswerPart.objects.bulk_create(
+            AnswerPart(answer=answer, key=part.key, given=part.given, right=part.right)
+            for part in checked.parts
+        )
         schedule_after_quiz_answer(
             learner=attempt.learner, question=answer.question, checked=checked
         )
     answer.answered_at, answer.correct, answer.confidence = now, checked.right, checked.confidence
+    answer.parts_right, answer.part_count = parts["parts_right"], parts["part_count"]
     return checked
 
 
@@ -144,8 +170,17 @@ def finish_attempt(*, attempt: Attempt) -> Attempt:
         answers = Answer.objects.filter(attempt=attempt)
         if answers.filter(answered_at=None).exists():
             raise AnswerRefused("unanswered_questions", UNANSWERED_QUESTIONS, status=409)
-        correct_count = answers.filter(correct=True).count()
-        score = score_percent(correct_count, attempt.question_count)
+        results = list(answers.values_list("correct", "parts_right", "part_count"))
+        correct_count = sum(1 for correct, _, _ in results if correct)
+        if attempt.quiz.partial_credit:
+            # A match or order answer counts its share of parts right.
+            credit = sum(
+                right / count if count else float(bool(correct))
+                for correct, right, count in results
+            )
+        else:
+            credit = correct_count
+        score = score_percent(credit, attempt.question_count)
         Attempt.objects.filter(pk=attempt.pk, finished_at=None).update(
             finished_at=timezone.now(),
             correct_count=correct_count,

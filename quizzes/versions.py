@@ -1,7 +1,8 @@
 """Question versions: the one place that decides when an edit makes a new version.
 
-A version holds what a learner is shown and judged by: the kind, prompt, explanation, and
-each active choice's key, text, correctness and feedback. Saving a question in the admin
+A version holds what a learner is shown and judged by: the kind, prompt, explanation,
+each active choice's key, text, correctness and feedback, a match question's pairs and an
+order question's order. Saving a question in the admin
 or importing it calls `record_versions`; a question whose meaning changed since its current
 version gets the next one, and new attempts ask it. Reordering choices or questions, or
 editing which takeaway or heading a question belongs to, changes no meaning.
@@ -15,7 +16,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from quizzes.models import Question, QuestionVersion, VersionChoice
+from quizzes.models import Question, QuestionVersion, VersionChoice, VersionPair
 
 
 def _active_choices(question):
@@ -24,21 +25,31 @@ def _active_choices(question):
     )
 
 
+def _pairs(question):
+    if question.kind != Question.MATCH:
+        return []
+    return sorted(question.pairs.all(), key=lambda pair: pair.position)
+
+
 def fingerprint(question: Question) -> str:
+    """What the question means now; `question` comes with its choices and pairs."""
+    choices = [[c.key, c.text, c.correct, c.feedback] for c in _active_choices(question)]
     meaning = {
         "kind": question.kind,
         "prompt": question.prompt,
         "explanation": question.explanation,
-        "choices": sorted(
-            [c.key, c.text, c.correct, c.feedback] for c in _active_choices(question)
-        ),
+        # An order question's choices are in the right order: their order is its meaning.
+        "choices": choices if question.kind == Question.ORDER else sorted(choices),
     }
+    if question.kind == Question.MATCH:
+        meaning["reuse_options"] = question.reuse_options
+        meaning["pairs"] = sorted([p.key, p.text, p.answer, p.feedback] for p in _pairs(question))
     return hashlib.sha256(json.dumps(meaning, sort_keys=True).encode()).hexdigest()
 
 
 def record_versions(questions: Iterable[Question]) -> list[Question]:
     """Give each question whose meaning changed (or that has none) a new current version;
-    `questions` come with their choices and current version prefetched. Returns the
+    `questions` come with their choices, pairs and current version prefetched. Returns the
     questions that got one."""
     changed = []
     for question in questions:
@@ -61,6 +72,7 @@ def record_versions(questions: Iterable[Question]) -> list[Question]:
                 question=question,
                 number=last_numbers.get(question.pk, 0) + 1,
                 kind=question.kind,
+                reuse_options=question.reuse_options,
                 prompt=question.prompt,
                 prompt_html=question.prompt_html,
                 explanation=question.explanation,
@@ -82,6 +94,19 @@ def record_versions(questions: Iterable[Question]) -> list[Question]:
             )
             for (question, _), version in zip(changed, versions, strict=True)
             for choice in _active_choices(question)
+        )
+        VersionPair.objects.bulk_create(
+            VersionPair(
+                version=version,
+                key=pair.key,
+                position=pair.position,
+                text=pair.text,
+                answer_key=pair.answer,
+                feedback=pair.feedback,
+                feedback_html=pair.feedback_html,
+            )
+            for (question, _), version in zip(changed, versions, strict=True)
+            for pair in _pairs(question)
         )
         for (question, _), version in zip(changed, versions, strict=True):
             question.current_version = version

@@ -15,6 +15,7 @@ from django.db.models import Prefetch, QuerySet
 from course.content.format import (
     ChoiceData,
     CourseData,
+    PairData,
     QuestionData,
     QuizData,
     SectionData,
@@ -46,7 +47,7 @@ def sections_with_content() -> QuerySet[Section]:
     active_questions = (
         Question.objects.filter(active=True)
         .order_by("position")
-        .prefetch_related(Prefetch("choices", queryset=active_choices))
+        .prefetch_related(Prefetch("choices", queryset=active_choices), "pairs")
     )
     return Section.objects.select_related("quiz").prefetch_related(
         "takeaways", Prefetch("quiz__questions", queryset=active_questions)
@@ -73,6 +74,7 @@ def section_data(section: Section) -> SectionData:
             title=clean_text(quiz.title),
             pass_mark=quiz.pass_mark,
             shuffle=quiz.shuffle,
+            partial_credit=quiz.partial_credit,
             questions=[
                 QuestionData(
                     prompt=clean_text(question.prompt),
@@ -85,6 +87,11 @@ def section_data(section: Section) -> SectionData:
                         for c in question.choices.all()
                     ],
                     key=question.key,
+                    reuse_options=question.reuse_options,
+                    pairs=[
+                        PairData(p.text, p.answer, clean_text(p.feedback), key=p.key)
+                        for p in question.pairs.all()
+                    ],
                 )
                 for question in questions
             ],

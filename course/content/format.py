@@ -31,10 +31,23 @@ NOT_A_KEY = {"key": False}
 
 @dataclass
 class ChoiceData:
+    """A choice; a match question's option; an order question's item, in the right order.
+    `correct` and `feedback` are required of single and multiple questions' choices."""
+
     text: str
-    correct: bool
-    feedback: str
+    correct: bool = False
+    feedback: str = ""
     # The choice's name within its question; made from the text when the file has none.
+    key: str = ""
+
+
+@dataclass
+class PairData:
+    """A match question's prompt and the key of the choice that answers it."""
+
+    text: str
+    answer: str
+    feedback: str = ""
     key: str = ""
 
 
@@ -48,6 +61,9 @@ class QuestionData:
     choices: list[ChoiceData]
     # The question's name within its quiz; made from the prompt when the file has none.
     key: str = ""
+    # Match questions only.
+    reuse_options: bool = False
+    pairs: list[PairData] = field(default_factory=list)
 
 
 @dataclass
@@ -56,6 +72,7 @@ class QuizData:
     pass_mark: int
     shuffle: bool
     questions: list[QuestionData]
+    partial_credit: bool = False
 
 
 @dataclass
@@ -156,12 +173,18 @@ def lesson_md(section: SectionData) -> str:
 
 
 def quiz_toml(quiz: QuizData) -> str:
+    """Optional keys are written only when they say something (partial credit, reused
+    options, a match option's or an order item's feedback), so files that leave them out
+    come back unchanged."""
     lines = [
         f"title = {toml_string(quiz.title)}",
         f"pass_mark = {quiz.pass_mark}",
         f"shuffle = {toml_bool(quiz.shuffle)}",
     ]
+    if quiz.partial_credit:
+        lines.append("partial_credit = true")
     for question in quiz.questions:
+        in_parts = question.kind not in ("single", "multiple")
         lines += [
             "",
             "[[questions]]",
@@ -172,15 +195,29 @@ def quiz_toml(quiz: QuizData) -> str:
             f"heading = {toml_string(question.heading)}",
             f"takeaway = {question.takeaway}",
         ]
+        if question.reuse_options:
+            lines.append("reuse_options = true")
+        for pair in question.pairs:
+            lines += [
+                "",
+                "[[questions.pairs]]",
+                f"key = {toml_string(pair.key)}",
+                f"text = {toml_string(pair.text)}",
+                f"answer = {toml_string(pair.answer)}",
+            ]
+            if pair.feedback:
+                lines.append(f"feedback = {toml_string(pair.feedback)}")
         for choice in question.choices:
             lines += [
                 "",
                 "[[questions.choices]]",
                 f"key = {toml_string(choice.key)}",
                 f"text = {toml_string(choice.text)}",
-                f"correct = {toml_bool(choice.correct)}",
-                f"feedback = {toml_string(choice.feedback)}",
             ]
+            if not in_parts:
+                lines.append(f"correct = {toml_bool(choice.correct)}")
+            if choice.feedback or not in_parts:
+                lines.append(f"feedback = {toml_string(choice.feedback)}")
     return "\n".join(lines) + "\n"
 
 

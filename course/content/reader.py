@@ -15,6 +15,7 @@ from course.content.format import (
     FRONT_MATTER_FENCE,
     ChoiceData,
     CourseData,
+    PairData,
     QuestionData,
     QuizData,
     SectionData,
@@ -23,10 +24,12 @@ from course.content.format import (
 )
 from course.models import SECTION_NUMBER_RE, section_sort_key
 from course.rendering import missing_heading, render_lesson
-from quizzes.models import Question, choice_set_problems, key_from
+from quizzes.models import Question, choice_set_problems, key_from, pair_problems
 
 SLUG_RE = re.compile(r"^[-a-zA-Z0-9_]+$")
 KEY_RE = re.compile(r"^[-a-zA-Z0-9_]{1,60}$")
+KINDS = [kind for kind, _label in Question.KINDS]
+KINDS_TEXT = ", ".join(f'"{kind}"' for kind in KINDS[:-1]) + f' or "{KINDS[-1]}"'
 KEY_RULE = "use up to 60 letters, numbers, hyphens and underscores, such as batch-nightly"
 TOML_POSITION_RE = re.compile(r"\s*\(at line (?P<line>\d+), column \d+\)|\s*\(at end of document\)")
 
@@ -244,7 +247,13 @@ def _read_quiz(path, section, problems):
     problems.extend(toml.problems)
     if toml.problems:
         return None
-    return QuizData(data["title"].strip(), data["pass_mark"], data["shuffle"], questions)
+    return QuizData(
+        data["title"].strip(),
+        data["pass_mark"],
+        data["shuffle"],
+        questions,
+        partial_credit=data.get("partial_credit", False),
+    )
 
 
 def _give_keys(toml, items, prefix, texts, starts):
@@ -278,11 +287,16 @@ def _read_question(toml, question, number, start, end, section):
         return None
     if not toml.check_table(question, QuestionData, prefix=prefix, after=start):
         return None
-    if question["kind"] not in (Question.SINGLE, Question.MULTIPLE):
-        toml.problem('must be "single" or "multiple"', prefix + "kind", after=start)
+    kind = question["kind"]
+    if kind not in KINDS:
+        toml.problem(f"must be {KINDS_TEXT}", prefix + "kind", after=start)
     for key in ("prompt", "explanation"):
         if not question[key].strip():
             toml.problem("must not be empty", prefix + key, after=start)
+    if kind != Question.MATCH:
+        for key in ("pairs", "reuse_options"):
+            if key in question:
+                toml.problem("only match questions have it", prefix + key, after=start)
     _body_html, toc = section.rendered
     known = missing_heading(toc, question["heading"])
     if known is not None:
@@ -299,39 +313,96 @@ def _read_question(toml, question, number, start, end, section):
             after=start,
         )
     choice_starts = toml.header_lines("[[questions.choices]]", start, end)
-    choices = []
-    for index, choice in enumerate(question["choices"], start=1):
-        choice_start = choice_starts[index - 1] if index <= len(choice_starts) else start
-        choice_prefix = f"{prefix}choices[{index}]."
-        if not isinstance(choice, dict):
-            toml.problem("each choice must be a [[questions.choices]] table", choice_prefix)
-            continue
-        if toml.check_table(choice, ChoiceData, prefix=choice_prefix, after=choice_start):
-            if not choice["text"].strip():
-                toml.problem("must not be empty", choice_prefix + "text", after=choice_start)
-            choices.append(
-                ChoiceData(
-                    choice["text"].strip(),
-                    choice["correct"],
-                    choice["feedback"].strip(),
-                    key=choice.get("key", ""),
-                )
-            )
+    choices = [
+        choice
+        for index, table in enumerate(question["choices"], start=1)
+        if (choice := _read_choice(toml, table, kind, f"{prefix}choices[{index}].",
+                                   _start(choice_starts, index, start)))
+    ]  # fmt: skip
     if len(choices) == len(question["choices"]):
         _give_keys(toml, choices, prefix + "choices[{}].", [c.text for c in choices], choice_starts)
-        for message in choice_set_problems(
-            question["kind"], [(c.text, c.correct) for c in choices]
-        ):
+        for message in choice_set_problems(kind, [(c.text, c.correct) for c in choices]):
             toml.problem(message, prefix + "choices", line=start + 1)
+    pairs = []
+    if kind == Question.MATCH:
+        pairs = _read_pairs(toml, question, prefix, start, end, choices)
     return QuestionData(
         prompt=question["prompt"].strip(),
-        kind=question["kind"],
+        kind=kind,
         explanation=question["explanation"].strip(),
         heading=question["heading"],
         takeaway=question["takeaway"],
         choices=choices,
         key=question.get("key", ""),
+        reuse_options=question.get("reuse_options", False),
+        pairs=pairs,
     )
+
+
+def _start(starts, index, default):
+    """The line of the `index`th table of a kind, as far as the file says."""
+    return starts[index - 1] if index <= len(starts) else default
+
+
+def _read_choice(toml, choice, kind, prefix, start):
+    if not isinstance(choice, dict):
+        toml.problem("each choice must be a [[questions.choices]] table", prefix)
+        return None
+    if not toml.check_table(choice, ChoiceData, prefix=prefix, after=start):
+        return None
+    ok = True
+    if not choice["text"].strip():
+        toml.problem("must not be empty", prefix + "text", after=start)
+    if kind in Question.CHOICE_KINDS:
+        for key in ("correct", "feedback"):
+            if key not in choice:
+                toml.problem("missing key", prefix + key, line=start + toml.first_line)
+                ok = False
+    elif "correct" in choice:
+        toml.problem(
+            f"a {kind} question's choices are not right or wrong in themselves",
+            prefix + "correct",
+            after=start,
+        )
+    if not ok:
+        return None
+    return ChoiceData(
+        choice["text"].strip(),
+        choice.get("correct", False),
+        choice.get("feedback", "").strip(),
+        key=choice.get("key", ""),
+    )
+
+
+def _read_pairs(toml, question, prefix, start, end, choices):
+    """A match question's pairs, each answered by the key of one of its choices."""
+    pair_starts = toml.header_lines("[[questions.pairs]]", start, end)
+    pairs = []
+    for index, table in enumerate(question.get("pairs", []), start=1):
+        pair_prefix = f"{prefix}pairs[{index}]."
+        after = _start(pair_starts, index, start)
+        if not isinstance(table, dict):
+            toml.problem("each pair must be a [[questions.pairs]] table", pair_prefix)
+        elif toml.check_table(table, PairData, prefix=pair_prefix, after=after):
+            if not table["text"].strip():
+                toml.problem("must not be empty", pair_prefix + "text", after=after)
+            pairs.append(
+                PairData(
+                    table["text"].strip(),
+                    table["answer"],
+                    table.get("feedback", "").strip(),
+                    key=table.get("key", ""),
+                )
+            )
+    if len(pairs) == len(question.get("pairs", [])):
+        _give_keys(toml, pairs, prefix + "pairs[{}].", [p.text for p in pairs], pair_starts)
+        for message in pair_problems(
+            [c.key for c in choices],
+            [(p.text, p.answer) for p in pairs],
+            reuse_options=question.get("reuse_options", False),
+        ):
+            toml.problem(message, prefix + "pairs", line=start + 1)
+    return pairs
 
 
 def read_content(directory: Path) -> CourseData:

@@ -18,7 +18,7 @@ from course.content.format import CourseData, SectionData
 from course.content.reader import ContentError, Problem, coverage_warnings, read_content
 from course.content.report import Report
 from course.models import Course, KeyTakeaway, Section
-from quizzes.models import Choice, Question, Quiz
+from quizzes.models import Choice, Pair, Question, Quiz
 from quizzes.versions import record_versions
 
 # Far above any quiz's length: where questions wait while the import reorders them.
@@ -121,6 +121,7 @@ def _question_values(question_data, takeaways, position):
         "key": question_data.key,
         "position": position,
         "kind": question_data.kind,
+        "reuse_options": question_data.reuse_options,
         "prompt": question_data.prompt,
         "explanation": question_data.explanation,
         "heading_id": question_data.heading,
@@ -138,6 +139,35 @@ def _choice_values(choice_data, position):
     }
 
 
+def _pair_values(pair_data, position):
+    return {
+        "key": pair_data.key,
+        "position": position,
+        "text": pair_data.text,
+        "answer": pair_data.answer,
+        "feedback": pair_data.feedback,
+    }
+
+
+def _sync_parts(question, model, related, rows, values):
+    """Update a question's choices or pairs in place by key, add new ones and delete those
+    gone: answers keep the version they were given, so none is needed for history."""
+    existing = {row.key: row for row in getattr(question, related).all() if _is_active(row)}
+    changed = False
+    for position, data in enumerate(rows, start=1):
+        row = existing.get(data.key) or model(question=question)
+        changed |= _sync(row, values(data, position))
+    gone = set(existing) - {data.key for data in rows}
+    if gone:
+        getattr(question, related).filter(key__in=gone).delete()
+        changed = True
+    return changed
+
+
+def _is_active(row):
+    return getattr(row, "active", True)
+
+
 def _sync_quiz(section, takeaways, data, *, new_section=False):
     """Questions and choices are matched by key, so a reorder moves them; a question whose
     meaning changed gets a new version (quizzes/versions.py)."""
@@ -145,12 +175,19 @@ def _sync_quiz(section, takeaways, data, *, new_section=False):
     new_quiz = quiz is None
     quiz = quiz or Quiz(section=section)
     changed = _sync(
-        quiz, {"title": data.title, "pass_mark": data.pass_mark, "shuffle": data.shuffle}
+        quiz,
+        {
+            "title": data.title,
+            "pass_mark": data.pass_mark,
+            "shuffle": data.shuffle,
+            "partial_credit": data.partial_credit,
+        },
     )
     existing = {}
     if not new_quiz:
         existing = {
-            q.key: q for q in quiz.questions.filter(active=True).prefetch_related("choices")
+            q.key: q
+            for q in quiz.questions.filter(active=True).prefetch_related("choices", "pairs")
         }
         changed |= _retire_or_delete(
             quiz.questions.filter(active=True).exclude(key__in=[q.key for q in data.questions])
@@ -164,13 +201,8 @@ def _sync_quiz(section, takeaways, data, *, new_section=False):
             new_questions.append(Question(quiz=quiz, **values))
             continue
         changed |= _sync(question, values)
-        choices = {c.key: c for c in question.choices.all() if c.active}
-        for choice_position, choice_data in enumerate(question_data.choices, start=1):
-            choice = choices.get(choice_data.key) or Choice(question=question)
-            changed |= _sync(choice, _choice_values(choice_data, choice_position))
-        # Answers keep the version they were given, so a choice can go.
-        gone = set(choices) - {choice.key for choice in question_data.choices}
-        changed |= question.choices.filter(active=True, key__in=gone).delete()[0] > 0
+        changed |= _sync_parts(question, Choice, "choices", question_data.choices, _choice_values)
+        changed |= _sync_parts(question, Pair, "pairs", question_data.pairs, _pair_values)
     if new_questions:
         # Most of a first import: questions and choices in a few statements, not one each.
         _insert(Question, new_questions)
@@ -184,12 +216,22 @@ def _sync_quiz(section, takeaways, data, *, new_section=False):
                 )
             ],
         )
+        _insert(
+            Pair,
+            [
+                Pair(question=question, **_pair_values(pair, pair_position))
+                for question in new_questions
+                for pair_position, pair in enumerate(
+                    data.questions[question.position - 1].pairs, start=1
+                )
+            ],
+        )
         changed = True
     if changed:
         record_versions(
             quiz.questions.filter(active=True)
             .select_related("current_version")
-            .prefetch_related("choices")
+            .prefetch_related("choices", "pairs")
         )
     return changed
 

@@ -108,7 +108,7 @@ class QuestionAdmin(admin.ModelAdmin):
         """Once the choices are saved too: a changed meaning is the question's next version,
         which new attempts ask; answers keep the version they were given."""
         super().save_related(request, form, formsets, change)
-        question = Question.objects.prefetch_related("choices").get(pk=form.instance.pk)
+        question = Question.objects.prefetch_related("choices", "pairs").get(pk=form.instance.pk)
         record_versions([question])
 
     @admin.display(description="Prompt")

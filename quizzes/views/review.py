@@ -76,7 +76,7 @@ def submit_review(request: HttpRequest, item_id: int) -> HttpResponse:
     try:
         version = (
             QuestionVersion.objects.select_related("question")
-            .prefetch_related("choices")
+            .prefetch_related("choices", "pairs")
             .get(
                 pk=int(request.POST.get("question_version", "")),
                 question__quiz__section__published=True,

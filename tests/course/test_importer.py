@@ -184,7 +184,7 @@ def test_a_bad_lesson_file_is_refused_with_file_field_and_line(tmp_path, lesson,
         ([question_toml(kind="multiple", correct=())], "at least one correct choice"),
         ([question_toml(heading="nowhere")], "no heading with id 'nowhere'"),
         ([question_toml(takeaway=7)], "the lesson has key takeaways 1 to 2"),
-        ([question_toml(kind="several")], 'must be "single" or "multiple"'),
+        ([question_toml(kind="several")], 'must be "single", "multiple", "match" or "order"'),
         (
             [
                 question_toml().replace(
