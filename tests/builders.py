@@ -64,6 +64,55 @@ def question_toml(
     return "\n".join(lines) + "\n"
 
 
+def match_question_toml(*, key="match-patterns", reuse=False, answers=("batch", "real-time")):
+    """A match question: two prompts, three options (one left over)."""
+    lines = [
+        "[[questions]]",
+        f'key = "{key}"',
+        'prompt = "Match each situation to its pattern."',
+        'kind = "match"',
+        'explanation = "Timing decides."',
+        'heading = "overview"',
+        "takeaway = 1",
+    ]
+    if reuse:
+        lines.append("reuse_options = true")
+    for index, answer in enumerate(answers, start=1):
+        lines += [
+            "",
+            "[[questions.pairs]]",
+            f'key = "situation-{index}"',
+            f'text = "Situation {index}"',
+            f'answer = "{answer}"',
+            f'feedback = "Situation {index} is {answer}."',
+        ]
+    for option in ("batch", "real-time", "embedded"):
+        lines += ["", "[[questions.choices]]", f'key = "{option}"', f'text = "Option {option}"']
+    return "\n".join(lines) + "\n"
+
+
+def order_question_toml(*, key="workflow", items=4):
+    """An order question whose items are listed in the right order."""
+    lines = [
+        "[[questions]]",
+        f'key = "{key}"',
+        'prompt = "Put the steps in order."',
+        'kind = "order"',
+        'explanation = "The workflow starts with the decision."',
+        'heading = "details"',
+        "takeaway = 2",
+    ]
+    for index in range(1, items + 1):
+        lines += [
+            "",
+            "[[questions.choices]]",
+            f'key = "step-{index}"',
+            f'text = "Step {index}"',
+            f'feedback = "Step {index} comes {index}."',
+        ]
+    return "\n".join(lines) + "\n"
+
+
 def quiz_toml(questions, *, pass_mark=50, shuffle=False):
     """The quiz file, laid out as export_content writes it: one blank line between tables."""
     header = f'title = "Quiz"\npass_mark = {pass_mark}\nshuffle = {str(shuffle).lower()}\n'

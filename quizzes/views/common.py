@@ -34,6 +34,11 @@ def page_or_fragment(request: HttpRequest, template: str, fragment: str) -> str:
     return f"{template}#{fragment}" if wants_fragment(request) else template
 
 
+def answer_parts(form) -> dict[str, str]:
+    """A match or order answer's fields: {"pair-<id>": option id} or {"place-<id>": place}."""
+    return {name: value for name, value in form.items() if name.startswith(("pair-", "place-"))}
+
+
 def refusal_page(
     request: HttpRequest, refusal: AnswerRefused, *, attempt: Attempt | None = None
 ) -> TemplateResponse:

@@ -1,6 +1,7 @@
 """Results of a finished attempt: each answer explained, the score and how sure the
 learner was."""
 
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -23,6 +24,8 @@ def results_page(request: HttpRequest, attempt_id: int) -> HttpResponse:
             "chosen", "version__choices"
         )
     )
+    if any(answer.version.in_parts for answer in answers):
+        prefetch_related_objects(answers, "version__pairs", "parts")
     sure = [answer for answer in answers if answer.confidence == Answer.SURE]
     return TemplateResponse(
         request,

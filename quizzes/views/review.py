@@ -8,17 +8,27 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from quizzes.cards import lesson_link, question_card
-from quizzes.checking import AnswerRefused
+from quizzes.checking import FIXABLE, AnswerRefused
 from quizzes.learners import current_learner
 from quizzes.models import QuestionVersion, ReviewAnswer
 from quizzes.review import answer_review, due_items, question_for, shuffled_choices, upcoming
-from quizzes.views.common import page_or_fragment, refusal_page, wants_fragment
+from quizzes.views.common import answer_parts, page_or_fragment, refusal_page, wants_fragment
 
 WRONG_REVIEW = "That review answer is not one this page asked for. Reload the Review page."
 
 
 def _review_card(
-    request, item, version, *, due_count, review_answer=None, chosen_ids=(), error="", status=200
+    request,
+    item,
+    version,
+    *,
+    due_count,
+    review_answer=None,
+    chosen_ids=(),
+    parts=(),
+    error="",
+    selected=None,
+    status=200,
 ):
     """The Review page's card: the same check-and-explain card as the quiz."""
     context = question_card(
@@ -27,6 +37,8 @@ def _review_card(
         lesson_url=lesson_link(version.question, section=item.takeaway.section),
         locked=review_answer is not None,
         chosen_ids=chosen_ids,
+        parts=parts,
+        selected=selected,
         correct=review_answer.correct if review_answer else None,
         confidence=review_answer.confidence if review_answer else "",
         error=error,
@@ -90,14 +102,21 @@ def submit_review(request: HttpRequest, item_id: int) -> HttpResponse:
             item=item,
             version=version,
             raw_choice_ids=request.POST.getlist("choice"),
+            raw_parts=answer_parts(request.POST),
             confidence=request.POST.get("confidence", ""),
             turn=turn,
         )
     except AnswerRefused as refusal:
-        if refusal.code != "nothing_chosen":
+        if refusal.code not in FIXABLE:
             return refusal_page(request, refusal)
         return _review_card(
-            request, item, version, due_count=None, error=refusal.message, status=refusal.status
+            request,
+            item,
+            version,
+            due_count=None,
+            error=refusal.message,
+            selected=answer_parts(request.POST),
+            status=refusal.status,
         )
     if not wants_fragment(request):
         return redirect("quizzes:review_result", review_answer.pk)
@@ -108,6 +127,7 @@ def submit_review(request: HttpRequest, item_id: int) -> HttpResponse:
         due_count=None,
         review_answer=review_answer,
         chosen_ids=checked.chosen_ids,
+        parts=checked.parts,
     )
 
 
@@ -131,4 +151,5 @@ def review_result(request: HttpRequest, answer_id: int) -> HttpResponse:
         due_count=None,
         review_answer=review_answer,
         chosen_ids={choice.pk for choice in review_answer.chosen.all()},
+        parts=review_answer.parts.all(),
     )

@@ -10,14 +10,20 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from quizzes import scoring
 from quizzes.cards import lesson_link, ordered_choices, question_card
-from quizzes.checking import AnswerRefused
+from quizzes.checking import FIXABLE, AnswerRefused
 from quizzes.learners import current_learner
 from quizzes.models import Answer, Attempt, Quiz
 from quizzes.progress import QuizRecord
-from quizzes.views.common import own_attempt, page_or_fragment, refusal_page, wants_fragment
+from quizzes.views.common import (
+    answer_parts,
+    own_attempt,
+    page_or_fragment,
+    refusal_page,
+    wants_fragment,
+)
 
 # Refusals the learner can put right on the card itself: it is shown again with the message.
-CARD_REFUSALS = {"nothing_chosen", "already_answered"}
+CARD_REFUSALS = {*FIXABLE, "already_answered"}
 
 
 def _published_quiz(slug):
@@ -84,19 +90,27 @@ def resume(request: HttpRequest, attempt_id: int) -> HttpResponse:
     return redirect("quizzes:question", attempt.pk, position)
 
 
-def _card_context(attempt, answer, *, error="", chosen_ids=None):
+def _card_context(attempt, answer, *, error="", checked=None, selected=None):
+    """`checked` is the answer just locked; without it a locked answer is read back."""
     choices = ordered_choices(answer.version, attempt.choice_order.get(str(answer.question_id), []))
-    if answer.is_locked and chosen_ids is None:
+    chosen_ids, parts = (), ()
+    if checked is not None:
+        chosen_ids, parts = checked.chosen_ids, checked.parts
+    elif answer.is_locked and answer.version.in_parts:
+        parts = answer.parts.all()
+    elif answer.is_locked:
         chosen_ids = {choice.pk for choice in answer.chosen.all()}
     context = question_card(
         answer.version,
         choices,
         lesson_url=lesson_link(answer.question, section=attempt.quiz.section),
         locked=answer.is_locked,
-        chosen_ids=chosen_ids or (),
+        chosen_ids=chosen_ids,
+        parts=parts,
         correct=answer.correct,
         confidence=answer.confidence,
         error=error,
+        selected=selected,
     )
     context.update(
         {
@@ -119,11 +133,11 @@ def _card_context(attempt, answer, *, error="", chosen_ids=None):
     return context
 
 
-def _render_card(request, attempt, answer, *, error="", status=200, chosen_ids=None):
+def _render_card(request, attempt, answer, *, status=200, **card):
     return TemplateResponse(
         request,
         page_or_fragment(request, "quizzes/question.html", "question-card"),
-        _card_context(attempt, answer, error=error, chosen_ids=chosen_ids),
+        _card_context(attempt, answer, **card),
         status=status,
     )
 
@@ -153,16 +167,24 @@ def _answer(request, attempt, answer: Answer):
         checked = scoring.answer_question(
             answer=answer,
             raw_choice_ids=request.POST.getlist("choice"),
+            raw_parts=answer_parts(request.POST),
             confidence=request.POST.get("confidence", ""),
         )
     except AnswerRefused as refusal:
         if refusal.code not in CARD_REFUSALS:
             return refusal_page(request, refusal, attempt=attempt)
         answer.refresh_from_db()
-        return _render_card(request, attempt, answer, error=refusal.message, status=refusal.status)
+        return _render_card(
+            request,
+            attempt,
+            answer,
+            error=refusal.message,
+            status=refusal.status,
+            selected=answer_parts(request.POST),
+        )
     if not wants_fragment(request):
         return redirect("quizzes:question", attempt.pk, answer.position)
-    return _render_card(request, attempt, answer, chosen_ids=checked.chosen_ids)
+    return _render_card(request, attempt, answer, checked=checked)
 
 
 @never_cache

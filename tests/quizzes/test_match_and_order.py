@@ -1,0 +1,313 @@
+"""Match and order questions: importing and exporting them, checking and scoring answers in
+parts, and the learner's card with and without htmx."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from course.models import Section
+from quizzes.checking import AnswerRefused, check_answer
+from quizzes.models import Answer, Attempt, Learner, Question
+from quizzes.scoring import finish_attempt, start_attempt
+from tests.builders import (
+    default_questions,
+    match_question_toml,
+    order_question_toml,
+    write_course,
+)
+from tests.html import ParsedHTML
+from tests.support import HTMX, import_fails, question_url, run_command
+
+pytestmark = pytest.mark.django_db
+
+QUESTIONS = [default_questions()[0], match_question_toml(), order_question_toml()]
+
+
+@pytest.fixture
+def folder(tmp_path):
+    return write_course(tmp_path / "content", questions=QUESTIONS)
+
+
+@pytest.fixture
+def section(folder):
+    run_command("import_content", folder)
+    return Section.objects.get()
+
+
+def question(kind):
+    return Question.objects.select_related("current_version").get(kind=kind)
+
+
+def version(kind):
+    return question(kind).current_version
+
+
+def match_form(kind_version, picks):
+    """{pair key: option key} as the card's form fields."""
+    pairs = {pair.key: pair.pk for pair in kind_version.pairs.all()}
+    options = {choice.key: choice.pk for choice in kind_version.choices.all()}
+    return {f"pair-{pairs[pair]}": str(options[option]) for pair, option in picks.items()}
+
+
+def order_form(kind_version, order):
+    """Item keys in the learner's order, as the card's form fields."""
+    items = {choice.key: choice.pk for choice in kind_version.choices.all()}
+    return {f"place-{items[key]}": str(place) for place, key in enumerate(order, start=1)}
+
+
+def check(kind, form, allowed=None):
+    shown = version(kind)
+    return check_answer(
+        version=shown,
+        raw_parts=form,
+        allowed_ids=allowed or [choice.pk for choice in shown.choices.all()],
+        confidence="",
+    )
+
+
+# The content format
+
+
+def test_match_and_order_questions_import_with_their_pairs_and_right_order(section):
+    match, order = version("match"), version("order")
+    assert [(p.key, p.answer_key) for p in match.pairs.all()] == [
+        ("situation-1", "batch"),
+        ("situation-2", "real-time"),
+    ]
+    assert [c.key for c in match.choices.all()] == ["batch", "real-time", "embedded"]
+    assert [c.key for c in order.choices.order_by("position")] == [
+        "step-1",
+        "step-2",
+        "step-3",
+        "step-4",
+    ]
+
+
+def test_export_writes_match_and_order_questions_back_byte_for_byte(folder, section, tmp_path):
+    run_command("export_content", tmp_path / "out")
+    written = (tmp_path / "out" / "section-1" / "quiz.toml").read_text()
+    assert written == (folder / "section-1" / "quiz.toml").read_text()
+
+
+@pytest.mark.parametrize(
+    ("question_toml", "message"),
+    [
+        (match_question_toml(answers=("batch", "nowhere")), "no choice has the key nowhere"),
+        (match_question_toml(answers=("batch", "batch")), "two pairs have the same answer"),
+        (
+            match_question_toml().replace('answer = "batch"', 'answer = "batch"\nextra = 1'),
+            "pairs[1].extra: unknown key",
+        ),
+        (
+            order_question_toml().replace('text = "Step 1"', 'text = "Step 1"\ncorrect = true'),
+            "choices[1].correct: a order question's choices are not right or wrong",
+        ),
+        (
+            default_questions()[0].replace("takeaway = 1", "takeaway = 1\nreuse_options = true"),
+            "questions[1].reuse_options: only match questions have it",
+        ),
+        (match_question_toml(answers=()), "a match question needs at least one pair"),
+        (order_question_toml(items=1), "a question needs at least two choices"),
+    ],
+    ids=["unknown-answer", "answer-twice", "unknown-pair-key", "correct-item", "reuse-on-single",
+         "no-pairs", "one-item"],
+)  # fmt: skip
+def test_a_bad_match_or_order_question_is_refused_with_its_line(tmp_path, question_toml, message):
+    folder = write_course(tmp_path / "content", questions=[question_toml])
+    problems = import_fails(folder)
+    assert message in problems
+    assert "quiz.toml:" in problems
+    assert not Section.objects.exists()
+
+
+def test_reuse_options_lets_one_option_answer_several_prompts(tmp_path):
+    reused = match_question_toml(reuse=True, answers=("batch", "batch"))
+    run_command("import_content", write_course(tmp_path / "content", questions=[reused]))
+    assert version("match").reuse_options
+
+
+# Checking answers in parts
+
+
+def test_a_match_answer_is_right_only_when_every_pair_is(section):
+    right = check("match", match_form(version("match"), {"situation-1": "batch",
+                                                         "situation-2": "real-time"}))  # fmt: skip
+    half = check("match", match_form(version("match"), {"situation-1": "batch",
+                                                        "situation-2": "embedded"}))  # fmt: skip
+    assert (right.right, right.parts_right, len(right.parts)) == (True, 2, 2)
+    assert (half.right, half.parts_right, len(half.parts)) == (False, 1, 2)
+
+
+def test_a_match_answer_may_not_use_an_option_twice_unless_the_author_allows_it(section):
+    with pytest.raises(AnswerRefused) as refused:
+        check("match", match_form(version("match"), {"situation-1": "batch",
+                                                     "situation-2": "batch"}))  # fmt: skip
+    assert refused.value.code == "used_twice"
+
+
+def test_a_match_answer_must_pair_every_prompt(section):
+    with pytest.raises(AnswerRefused) as refused:
+        check("match", match_form(version("match"), {"situation-1": "batch"}))
+    assert (refused.value.code, refused.value.status) == ("nothing_chosen", 422)
+
+
+def test_an_order_answer_counts_the_items_in_place(section):
+    swapped = check("order", order_form(version("order"), ["step-2", "step-1", "step-3", "step-4"]))
+    right = check("order", order_form(version("order"), ["step-1", "step-2", "step-3", "step-4"]))
+    assert (swapped.right, swapped.parts_right) == (False, 2)
+    assert (right.right, right.parts_right) == (True, 4)
+
+
+def test_an_order_answer_needs_each_place_once(section):
+    form = order_form(version("order"), ["step-1", "step-2", "step-3", "step-4"])
+    first = next(iter(form))
+    form[first] = "2"
+    with pytest.raises(AnswerRefused) as refused:
+        check("order", form)
+    assert refused.value.code == "used_twice"
+
+
+@pytest.mark.parametrize("value", ["x", "0", "99", ""])
+def test_an_order_answer_refuses_a_place_that_does_not_exist(section, value):
+    form = order_form(version("order"), ["step-1", "step-2", "step-3", "step-4"])
+    form[next(iter(form))] = value
+    with pytest.raises(AnswerRefused):
+        check("order", form)
+
+
+# Attempts
+
+
+def test_an_order_question_never_starts_in_the_right_order(section):
+    right_order = [c.pk for c in version("order").choices.order_by("position")]
+    for _ in range(20):
+        attempt = start_attempt(learner=Learner.objects.create(), quiz=section.quiz)
+        assert attempt.choice_order[str(question("order").pk)] != right_order
+
+
+def test_partial_credit_counts_the_share_of_parts_right_when_the_quiz_says_so(folder):
+    quiz_file = folder / "section-1" / "quiz.toml"
+    with_credit = quiz_file.read_text().replace("shuffle = false\n", "partial_credit = true\n")
+    quiz_file.write_text(
+        with_credit.replace("pass_mark = 50\n", "pass_mark = 50\nshuffle = false\n")
+    )
+    run_command("import_content", folder)
+    section = Section.objects.get()
+    attempt = start_attempt(learner=Learner.objects.create(), quiz=section.quiz)
+    answers = {a.question.kind: a for a in attempt.answers.select_related("question", "version")}
+    from quizzes.scoring import answer_question
+
+    answer_question(answer=answers["single"], raw_choice_ids=[str(
+        answers["single"].version.choices.get(correct=True).pk)])  # fmt: skip
+    answer_question(answer=answers["match"], raw_parts=match_form(
+        answers["match"].version, {"situation-1": "batch", "situation-2": "embedded"}))  # fmt: skip
+    answer_question(answer=answers["order"], raw_parts=order_form(
+        answers["order"].version, ["step-2", "step-1", "step-3", "step-4"]))  # fmt: skip
+    finished = finish_attempt(attempt=attempt)
+    assert finished.correct_count == 1
+    assert finished.score == round(100 * (1 + 1 / 2 + 2 / 4) / 3)
+
+
+# The learner's card
+
+
+@pytest.fixture
+def open_attempt(client, section):
+    client.post(reverse("quizzes:start", args=[section.slug]))
+    return Attempt.objects.get()
+
+
+def labels(html):
+    """(for, text) of every label of the page."""
+    return re.findall(r'<label for="([^"]+)">([^<]*)</label>', html)
+
+
+def right_form(version_):
+    if version_.kind == "match":
+        return match_form(version_, {p.key: p.answer_key for p in version_.pairs.all()})
+    if version_.kind == "order":
+        return order_form(version_, [c.key for c in version_.choices.order_by("position")])
+    return {"choice": [version_.choices.get(correct=True).pk]}
+
+
+def position_of(client, attempt, kind):
+    """The position of the question of this kind, once every question before it is
+    answered (the site sends a learner to the first open question)."""
+    target = attempt.answers.get(question__kind=kind).position
+    for answer in attempt.answers.filter(position__lt=target).select_related("version"):
+        client.post(question_url(attempt, answer.position), right_form(answer.version))
+    return target
+
+
+def test_the_match_card_offers_a_labelled_select_per_prompt_and_gives_nothing_away(
+    client, open_attempt
+):
+    page = client.get(question_url(open_attempt, position_of(client, open_attempt, "match")))
+    text = page.content.decode()
+    selects = [attrs["id"] for tag, attrs in ParsedHTML(text).elements if tag == "select"]
+    assert len(selects) == 2
+    assert dict(labels(text)).keys() >= set(selects)
+    assert "Situation 1 is batch" not in text  # feedback
+    assert 'value="batch"' not in text  # option keys, which name the answers
+
+
+def test_the_order_card_starts_in_an_order_that_is_not_the_answer(client, open_attempt):
+    page = client.get(question_url(open_attempt, position_of(client, open_attempt, "order")))
+    items = [text for _, text in labels(page.content.decode()) if text.startswith("Step")]
+    assert sorted(items) == ["Step 1", "Step 2", "Step 3", "Step 4"]
+    assert items != ["Step 1", "Step 2", "Step 3", "Step 4"]
+    assert "comes 1" not in page.content.decode()
+
+
+def test_a_match_answer_without_javascript_locks_and_shows_each_pair(client, open_attempt):
+    position = position_of(client, open_attempt, "match")
+    answer = open_attempt.answers.get(position=position)
+    form = match_form(answer.version, {"situation-1": "batch", "situation-2": "embedded"})
+    response = client.post(question_url(open_attempt, position), form)
+    assert response.status_code == 302
+    answer = Answer.objects.get(pk=answer.pk)
+    assert (answer.correct, answer.parts_right, answer.part_count) == (False, 1, 2)
+    page = client.get(response["Location"]).content.decode()
+    assert "1 of 2 pairs right" in page
+    assert "Right answer: Option real-time" in page
+    assert "Situation 2 is real-time." in page
+
+
+def test_an_order_answer_with_htmx_swaps_in_the_verdict_and_the_right_order(client, open_attempt):
+    position = position_of(client, open_attempt, "order")
+    answer = open_attempt.answers.get(position=position)
+    form = order_form(answer.version, ["step-1", "step-2", "step-4", "step-3"])
+    response = client.post(question_url(open_attempt, position), form, **HTMX)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<section id="question-card"')
+    assert "2 of 4 items in place" in html
+    assert "The right order" in html
+
+
+def test_an_incomplete_match_answer_is_shown_again_with_what_was_chosen(client, open_attempt):
+    position = position_of(client, open_attempt, "match")
+    answer = open_attempt.answers.get(position=position)
+    form = match_form(answer.version, {"situation-1": "real-time"})
+    response = client.post(question_url(open_attempt, position), form, **HTMX)
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert "Choose an option for every prompt" in html
+    assert re.findall(r'<option value="\d+" selected>([^<]*)</option>', html) == [
+        "Option real-time"
+    ]
+    assert not Answer.objects.get(pk=answer.pk).is_locked
+
+
+def test_results_list_each_pairing_and_the_right_order(client, open_attempt):
+    for answer in open_attempt.answers.select_related("version"):
+        form = right_form(answer.version)
+        if answer.version.kind == "order":
+            form = order_form(answer.version, ["step-4", "step-2", "step-3", "step-1"])
+        client.post(question_url(open_attempt, answer.position), form)
+    client.post(reverse("quizzes:finish", args=[open_attempt.pk]))
+    page = client.get(reverse("quizzes:results", args=[open_attempt.pk])).content.decode()
+    assert "Situation 1 → Option batch" in page
+    assert "2 of 4 items in place" in page
+    assert "Step 1; Step 2; Step 3; Step 4" in page
