@@ -89,8 +89,8 @@ def test_each_question_shows_the_share_of_sure_answers_that_were_wrong(small_cou
     quiz = small_course.quiz
     for choice_position, confidence in [(1, "sure"), (2, "sure"), (2, "sure"), (2, "guessing")]:
         attempt = start_attempt(learner=Learner.objects.create(), quiz=quiz)
-        response = attempt.answers.select_related("question").get(position=1)
-        choice = response.question.choices.get(position=choice_position)
+        response = attempt.answers.select_related("question", "version").get(position=1)
+        choice = response.version.choices.get(position=choice_position)
         answer_question(answer=response, raw_choice_ids=[choice.pk], confidence=confidence)
     first = question_results(quiz)[0]
     assert (first.sure, first.sure_wrong, first.sure_wrong_percent) == (3, 2, 67)

@@ -23,11 +23,11 @@ CONSISTENCY = """
 from quizzes.models import Attempt, LessonCompletion, Answer
 from quizzes.checking import is_right
 rows = []
-attempts = Attempt.objects.prefetch_related("answers__chosen", "answers__question__choices")
+attempts = Attempt.objects.prefetch_related("answers__chosen", "answers__version__choices")
 for attempt in attempts:
     responses = list(attempt.answers.all())
     recomputed = [
-        is_right(correct_ids=[c.pk for c in r.question.choices.all() if c.correct],
+        is_right(correct_ids=[c.pk for c in r.version.choices.all() if c.correct],
                  chosen_ids={c.pk for c in r.chosen.all()})
         for r in responses
     ]
