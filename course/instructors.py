@@ -29,6 +29,7 @@ INSTRUCTOR_PERMISSIONS = {
         "quiz": EDIT,
         "question": EDIT,
         "choice": [*EDIT, "delete"],
+        "pair": [*EDIT, "delete"],
         "attempt": READ,
         "answer": READ,
         "learner": READ,

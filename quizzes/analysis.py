@@ -10,7 +10,16 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, OuterRef, Q, Subquery
 
-from quizzes.models import Answer, Attempt, QuestionVersion, Quiz, VersionChoice
+from quizzes.models import (
+    Answer,
+    AnswerPart,
+    Attempt,
+    Question,
+    QuestionVersion,
+    Quiz,
+    VersionChoice,
+    VersionPair,
+)
 
 
 def percent(part, whole):
@@ -32,6 +41,8 @@ class QuestionResult:
     sure: int = 0
     sure_wrong: int = 0
     versions: int = 1  # of this question, in the analysis
+    version_id: int | None = None
+    parts: "PartsResult | None" = None  # match and order questions
 
     @property
     def right_percent(self):
@@ -46,6 +57,30 @@ class QuestionResult:
     @property
     def top_wrong_percent(self):
         return percent(self.top_wrong_picks, self.answers)
+
+
+@dataclass
+class PartResult:
+    """A match question's pair or an order question's item: how often learners got it."""
+
+    text: str
+    position: int
+    answers: int = 0
+    right: int = 0
+
+    @property
+    def right_percent(self):
+        return percent(self.right, self.answers)
+
+
+@dataclass
+class PartsResult:
+    """The parts of one version of a match or order question."""
+
+    kind: str
+    parts: list[PartResult]
+    top_wrong: str = ""  # the most common wrong pairing or place, as text
+    top_wrong_count: int = 0
 
 
 @dataclass
@@ -96,13 +131,14 @@ def question_results(quiz: Quiz) -> list[QuestionResult]:
             "top_wrong_picks",
             "sure",
             "sure_wrong",
+            "pk",
         )
     )
     results = [
         QuestionResult(position, prompt, question_id, number, answers, right, wrong_choice,
-                       wrong_picks or 0, sure, sure_wrong)
+                       wrong_picks or 0, sure, sure_wrong, version_id=version_id)
         for position, prompt, question_id, number, answers, right, wrong_choice, wrong_picks,
-        sure, sure_wrong in versions
+        sure, sure_wrong, version_id in versions
     ]  # fmt: skip
     shown = Counter(result.question_id for result in results)
     for result in results:
@@ -133,3 +169,39 @@ def quiz_result(quiz):
         )
         median = sum(middle) / len(middle)
     return QuizResult(attempts=attempts, passed=passed, median_score=median)
+
+
+def part_results(quiz: Quiz) -> dict[int, PartsResult]:
+    """Per version of the quiz's match and order questions that learners answered: each
+    pair's share right or item's share in place, and the wrong pairing or place given most
+    often. Three queries, however many answers."""
+    rows = list(
+        AnswerPart.objects.filter(answer__question__quiz=quiz, answer__question__active=True)
+        .values_list("answer__version_id", "key", "given", "right")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    version_ids = {row[0] for row in rows}
+    pairs = {(p.version_id, p.key): p for p in VersionPair.objects.filter(version__in=version_ids)}
+    choices = {
+        (c.version_id, c.key): c for c in VersionChoice.objects.filter(version__in=version_ids)
+    }
+    results, parts = {}, {}
+    for version_id, key, given, right, count in rows:
+        is_match = (version_id, key) in pairs
+        result = results.setdefault(
+            version_id, PartsResult(kind=Question.MATCH if is_match else Question.ORDER, parts=[])
+        )
+        if (version_id, key) not in parts:
+            described = pairs.get((version_id, key)) or choices[version_id, key]
+            parts[version_id, key] = PartResult(text=described.text, position=described.position)
+            result.parts.append(parts[version_id, key])
+        part = parts[version_id, key]
+        part.answers += count
+        part.right += count if right else 0
+        if not right and count > result.top_wrong_count:
+            given_text = choices[version_id, given].text if is_match else f"place {given}"
+            result.top_wrong, result.top_wrong_count = f"{part.text} → {given_text}", count
+    for result in results.values():
+        result.parts.sort(key=lambda part: part.position)
+    return results

@@ -93,22 +93,34 @@ def result_row(answer: Answer, *, section: Section) -> dict:
     if not version.in_parts:
         return {
             **row,
-            "chosen": [choice.text for choice in answer.chosen.all()],
+            "chosen": answer_given(answer),
             "right_answers": [c.text for c in version.choices.all() if c.correct],
         }
     result = _parts_result(version, answer.parts.all())
     if version.kind == Question.MATCH:
-        chosen = [f"{part['text']} → {part['given']}" for part in result["parts"]]
         right = [f"{part['text']} → {part['answer']}" for part in result["parts"]]
     else:
-        chosen = [part["text"] for part in result["parts"]]
         right = result["right_order"]
     return {
         **row,
-        "chosen": chosen,
+        "chosen": _given(version, result),
         "right_answers": right,
         "parts_summary": result["parts_summary"],
     }
+
+
+def answer_given(answer: Answer) -> list[str]:
+    """What the learner answered, as text: the choices chosen, each prompt with the option
+    given, or the items in the learner's order."""
+    if not answer.version.in_parts:
+        return [choice.text for choice in answer.chosen.all()]
+    return _given(answer.version, _parts_result(answer.version, answer.parts.all()))
+
+
+def _given(version, result):
+    if version.kind == Question.MATCH:
+        return [f"{part['text']} → {part['given']}" for part in result["parts"]]
+    return [part["text"] for part in result["parts"]]
 
 
 def _form(version, choices, selected):

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 
 from django.db.models import Prefetch
 
+from quizzes.cards import answer_given
 from quizzes.models import Answer, Attempt, VersionChoice
 from quizzes.progress import QuizRecord
 
@@ -63,7 +64,12 @@ def answer_rows(*, chunk_size: int = 1000) -> Iterator[list]:
     answers = (
         Answer.objects.filter(answered_at__isnull=False)
         .select_related("attempt__learner__user", "question__quiz__section", "version")
-        .prefetch_related(Prefetch("chosen", queryset=VersionChoice.objects.order_by("position")))
+        .prefetch_related(
+            Prefetch("chosen", queryset=VersionChoice.objects.order_by("position")),
+            "parts",
+            "version__choices",
+            "version__pairs",
+        )
         .order_by("attempt__started_at", "attempt_id", "position")
     )
     yield CSV_HEADER
@@ -74,7 +80,7 @@ def answer_rows(*, chunk_size: int = 1000) -> Iterator[list]:
             answer.attempt_id,
             question.quiz.section.number,
             f"Q{question.position}: {answer.version.prompt}",
-            " | ".join(choice.text for choice in answer.chosen.all()),
+            " | ".join(answer_given(answer)),
             "yes" if answer.correct else "no",
             answer.confidence,
             answer.answered_at.isoformat(),

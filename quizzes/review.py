@@ -139,7 +139,10 @@ def shuffled_choices(item: ReviewItem, version: QuestionVersion) -> list[Version
     """The version's choices in an order fixed for this learner's item and question,
     so the form, its reloads and the result agree."""
     choices = list(version.choices.all())
+    right_order = sorted(choices, key=lambda choice: choice.position)
     random.Random(f"{item.pk}-{version.pk}").shuffle(choices)
+    if version.kind == Question.ORDER and choices == right_order and len(choices) > 1:
+        choices = choices[1:] + choices[:1]  # an order question never starts solved
     return choices
 
 

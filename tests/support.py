@@ -131,6 +131,10 @@ def question_form(question, choices):
         "choices-INITIAL_FORMS": len(existing),
         "choices-MIN_NUM_FORMS": 0,
         "choices-MAX_NUM_FORMS": 1000,
+        "pairs-TOTAL_FORMS": 0,
+        "pairs-INITIAL_FORMS": 0,
+        "pairs-MIN_NUM_FORMS": 0,
+        "pairs-MAX_NUM_FORMS": 1000,
     }
     for index, (text, correct) in enumerate(choices):
         prefix = f"choices-{index}-"

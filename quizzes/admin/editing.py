@@ -16,7 +16,16 @@ from django.utils.text import Truncator
 
 from quizzes.admin.item_analysis import ItemAnalysisColumns
 from quizzes.cards import lesson_link, question_card
-from quizzes.models import Choice, Question, Quiz, choice_set_problems
+from quizzes.checking import Part
+from quizzes.models import (
+    Choice,
+    Pair,
+    Question,
+    Quiz,
+    choice_set_problems,
+    key_from,
+    pair_problems,
+)
 from quizzes.versions import current_versions, record_versions
 
 
@@ -43,7 +52,8 @@ class QuizAdmin(ItemAnalysisColumns, admin.ModelAdmin):
 
 
 class ChoiceFormSet(forms.BaseInlineFormSet):
-    """Refuse what the importer refuses: too few choices or the wrong number right.
+    """Refuse what the importer refuses: too few choices, the wrong number right, or right
+    and wrong choices on a match or order question (its options or items).
 
     Only active choices count: new attempts do not offer retired ones. Deleting a choice
     learners picked is safe: their answers keep the version of the question they saw.
@@ -83,6 +93,58 @@ class ChoiceInline(admin.TabularInline):
     }
 
 
+class PairFormSet(forms.BaseInlineFormSet):
+    """A match question's pairs, each answered by the key of one of its choices; other
+    kinds have none."""
+
+    def clean(self):
+        super().clean()
+        kept = [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        if self.instance.kind != Question.MATCH:
+            if kept:
+                raise ValidationError("Only match questions have pairs.", code="pairs")
+            return
+        problems = pair_problems(
+            self._option_keys(),
+            [(data.get("text", ""), data.get("answer", "")) for data in kept],
+            reuse_options=self.instance.reuse_options,
+        )
+        if problems:
+            raise ValidationError(
+                [ValidationError(p[0].upper() + p[1:] + ".", code="pairs") for p in problems]
+            )
+
+    def _option_keys(self):
+        """The keys of the choices submitted with the pairs (a new choice's key is made
+        from its text, as saving it will)."""
+        keys = set()
+        for index in range(int(self.data.get("choices-TOTAL_FORMS") or 0)):
+            field = f"choices-{index}-"
+            if self.data.get(field + "DELETE") or not self.data.get(field + "active"):
+                continue
+            keys.add(self.data.get(field + "key") or key_from(self.data.get(field + "text", ""),
+                                                             taken=keys))  # fmt: skip
+        return keys
+
+
+class PairInline(admin.TabularInline):
+    model = Pair
+    formset = PairFormSet
+    fields = ["position", "key", "text", "answer", "feedback"]
+    extra = 0
+    ordering = ["position"]
+    verbose_name = "pair (match questions: a prompt and the key of the choice that answers it)"
+    formfield_overrides = {
+        Pair._meta.get_field("feedback").__class__: {
+            "widget": forms.Textarea(attrs={"rows": 2, "cols": 50})
+        }
+    }
+
+
 CARD_TEMPLATE = "quizzes/question.html#question-card"
 
 
@@ -91,11 +153,12 @@ class QuestionAdmin(admin.ModelAdmin):
     list_display = ["quiz", "position", "short_prompt", "kind", "active"]
     list_filter = ["quiz", "kind", "active"]
     search_fields = ["prompt", "explanation"]
-    inlines = [ChoiceInline]
+    inlines = [ChoiceInline, PairInline]
     fields = [
         "quiz",
         "position",
         "kind",
+        "reuse_options",
         "prompt",
         "explanation",
         "takeaway",
@@ -152,7 +215,25 @@ class QuestionAdmin(admin.ModelAdmin):
             )
             return render_to_string(CARD_TEMPLATE, {**progress, **context}, request)
 
-        right_ids = {choice.pk for choice in choices if choice.correct}
+        if version.in_parts:
+            cards, wrong_answers = _parts_preview(version, card)
+        else:
+            right_ids = {choice.pk for choice in choices if choice.correct}
+            cards = [
+                ("Before answering", card("before")),
+                (
+                    "After a right answer",
+                    card("right", locked=True, chosen_ids=right_ids, correct=True),
+                ),
+            ]
+            wrong_answers = [
+                (
+                    f"After choosing “{choice.text}”",
+                    card(f"wrong-{choice.pk}", locked=True, chosen_ids={choice.pk}, correct=False),
+                )
+                for choice in choices
+                if not choice.correct
+            ]
         return TemplateResponse(
             request,
             "quizzes/question_preview.html",
@@ -160,22 +241,35 @@ class QuestionAdmin(admin.ModelAdmin):
                 "question": question,
                 "quiz": quiz,
                 "change_url": reverse("admin:quizzes_question_change", args=[question.pk]),
-                "cards": [
-                    ("Before answering", card("before")),
-                    (
-                        "After a right answer",
-                        card("right", locked=True, chosen_ids=right_ids, correct=True),
-                    ),
-                ],
-                "wrong_answers": [
-                    (
-                        choice.text,
-                        card(
-                            f"wrong-{choice.pk}", locked=True, chosen_ids={choice.pk}, correct=False
-                        ),
-                    )
-                    for choice in choices
-                    if not choice.correct
-                ],
+                "cards": cards,
+                "wrong_answers": wrong_answers,
             },
         )
+
+
+def _parts_preview(version, card):
+    """A match or order question's cards: before answering, all right, and all wrong (each
+    prompt given the next option, or the items in reverse), so every feedback shows."""
+    choices = sorted(version.choices.all(), key=lambda choice: choice.position)
+    if version.kind == Question.MATCH:
+        keys = [choice.key for choice in choices]
+        pairs = list(version.pairs.all())
+        right = [Part(pair.key, pair.answer_key, True) for pair in pairs]
+        wrong = [
+            Part(pair.key, keys[(keys.index(pair.answer_key) + 1) % len(keys)], False)
+            for pair in pairs
+        ]
+    else:
+        count = len(choices)
+        right = [Part(c.key, str(place), True) for place, c in enumerate(choices, start=1)]
+        wrong = [
+            Part(c.key, str(count + 1 - place), count + 1 - place == place)
+            for place, c in enumerate(choices, start=1)
+        ]
+    return (
+        [
+            ("Before answering", card("before")),
+            ("After a right answer", card("right", locked=True, parts=right, correct=True)),
+        ],
+        [("With every part wrong", card("wrong", locked=True, parts=wrong, correct=False))],
+    )

@@ -3,7 +3,13 @@
 from django.contrib import admin
 from django.template.loader import render_to_string
 
-from quizzes.analysis import percent, question_results, quiz_result, with_attempt_counts
+from quizzes.analysis import (
+    part_results,
+    percent,
+    question_results,
+    quiz_result,
+    with_attempt_counts,
+)
 
 
 class ItemAnalysisColumns:
@@ -25,7 +31,11 @@ class ItemAnalysisColumns:
     def item_analysis(self, quiz):
         if not quiz.pk:
             return "Learners' results appear here once the quiz is saved and taken."
+        questions = question_results(quiz)
+        parts = part_results(quiz)
+        for question in questions:
+            question.parts = parts.get(question.version_id)
         return render_to_string(
             "admin/quizzes/quiz/item_analysis.html",
-            {"quiz": quiz_result(quiz), "questions": question_results(quiz)},
+            {"quiz": quiz_result(quiz), "questions": questions},
         )

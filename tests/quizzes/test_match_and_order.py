@@ -2,14 +2,17 @@
 parts, and the learner's card with and without htmx."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 
 from course.models import Section
+from quizzes.analysis import part_results, question_results
 from quizzes.checking import AnswerRefused, check_answer
-from quizzes.models import Answer, Attempt, Learner, Question
-from quizzes.scoring import finish_attempt, start_attempt
+from quizzes.models import Answer, Attempt, Learner, Question, ReviewItem
+from quizzes.review import question_for
+from quizzes.scoring import answer_question, finish_attempt, start_attempt
 from tests.builders import (
     default_questions,
     match_question_toml,
@@ -17,7 +20,14 @@ from tests.builders import (
     write_course,
 )
 from tests.html import ParsedHTML
-from tests.support import HTMX, import_fails, question_url, run_command
+from tests.support import (
+    HTMX,
+    admin_change_url,
+    import_fails,
+    question_form,
+    question_url,
+    run_command,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -196,8 +206,6 @@ def test_partial_credit_counts_the_share_of_parts_right_when_the_quiz_says_so(fo
     section = Section.objects.get()
     attempt = start_attempt(learner=Learner.objects.create(), quiz=section.quiz)
     answers = {a.question.kind: a for a in attempt.answers.select_related("question", "version")}
-    from quizzes.scoring import answer_question
-
     answer_question(answer=answers["single"], raw_choice_ids=[str(
         answers["single"].version.choices.get(correct=True).pk)])  # fmt: skip
     answer_question(answer=answers["match"], raw_parts=match_form(
@@ -311,3 +319,129 @@ def test_results_list_each_pairing_and_the_right_order(client, open_attempt):
     assert "Situation 1 → Option batch" in page
     assert "2 of 4 items in place" in page
     assert "Step 1; Step 2; Step 3; Step 4" in page
+
+
+# For instructors
+
+
+def pair_form(question, pairs):
+    """The admin change form's POST data for a match question with `pairs`:
+    [(text, answer key)], the question's choices as they are."""
+    choices = [(choice.text, False) for choice in question.choices.order_by("position")]
+    data = question_form(question, choices)
+    existing = list(question.pairs.order_by("position"))
+    data.update({"pairs-TOTAL_FORMS": len(pairs), "pairs-INITIAL_FORMS": len(existing)})
+    for index, (text, answer) in enumerate(pairs):
+        prefix = f"pairs-{index}-"
+        if index < len(existing):
+            data[prefix + "id"] = existing[index].pk
+            data[prefix + "key"] = existing[index].key
+        data.update({prefix + "question": question.pk, prefix + "position": index + 1,
+                     prefix + "text": text, prefix + "answer": answer})  # fmt: skip
+    return data
+
+
+def test_an_instructor_edits_a_pairing_and_new_attempts_ask_the_new_version(
+    instructor_client, section
+):
+    match = question("match")
+    data = pair_form(match, [("Situation 1", "embedded"), ("Situation 2", "real-time")])
+    response = instructor_client.post(admin_change_url(match), data)
+    assert response.status_code == 302
+    assert list(match.versions.values_list("number", flat=True)) == [1, 2]
+    assert version("match").pairs.get(key="situation-1").answer_key == "embedded"
+
+
+def test_the_admin_refuses_a_pair_answered_by_no_choice(instructor_client, section):
+    match = question("match")
+    data = pair_form(match, [("Situation 1", "nowhere"), ("Situation 2", "real-time")])
+    response = instructor_client.post(admin_change_url(match), data)
+    assert response.status_code == 200
+    assert "No choice has the key nowhere." in response.content.decode()
+    assert match.versions.count() == 1
+
+
+@pytest.mark.parametrize("kind", ["match", "order"])
+def test_the_preview_shows_the_card_before_and_after_right_and_wrong_answers(
+    instructor_client, section, kind
+):
+    url = reverse("admin:quizzes_question_preview", args=[question(kind).pk])
+    page = instructor_client.get(url).content.decode()
+    assert "Before answering" in page
+    assert "After a right answer" in page
+    assert "With every part wrong" in page
+    assert ("2 of 2 pairs right" if kind == "match" else "4 of 4 items in place") in page
+
+
+def answer_parts(kind, form_of, *, learner=None):
+    attempt = start_attempt(learner=learner or Learner.objects.create(), quiz=question(kind).quiz)
+    answer = attempt.answers.select_related("version").get(question__kind=kind)
+    answer_question(answer=answer, raw_parts=form_of(answer.version))
+    return attempt
+
+
+def test_item_analysis_counts_each_pair_and_the_wrong_pairing_given_most(section):
+    picks = [
+        {"situation-1": "batch", "situation-2": "real-time"},
+        {"situation-1": "batch", "situation-2": "embedded"},
+        {"situation-1": "embedded", "situation-2": "batch"},
+        {"situation-1": "real-time", "situation-2": "embedded"},
+    ]
+    for pick in picks:
+        answer_parts("match", lambda shown, pick=pick: match_form(shown, pick))
+    (result,) = [r for r in question_results(section.quiz) if r.question_id == question("match").pk]
+    assert (result.answers, result.right) == (4, 1)
+    parts = part_results(section.quiz)[result.version_id]
+    assert [(p.text, p.right_percent) for p in parts.parts] == [
+        ("Situation 1", 50),
+        ("Situation 2", 25),
+    ]
+    assert (parts.top_wrong, parts.top_wrong_count) == ("Situation 2 → Option embedded", 2)
+
+
+def test_item_analysis_counts_each_item_in_place(section):
+    for order in (
+        ["step-1", "step-2", "step-3", "step-4"],
+        ["step-2", "step-1", "step-3", "step-4"],
+    ):
+        answer_parts("order", lambda shown, order=order: order_form(shown, order))
+    parts = part_results(section.quiz)[version("order").pk]
+    assert [p.right_percent for p in parts.parts] == [50, 50, 100, 100]
+    assert parts.top_wrong in ("Step 1 → place 2", "Step 2 → place 1")
+
+
+def test_the_quiz_admin_page_shows_how_learners_do_on_each_pair(instructor_client, section):
+    wrong_first = {"situation-1": "embedded", "situation-2": "real-time"}
+    answer_parts("match", lambda shown: match_form(shown, wrong_first))
+    page = instructor_client.get(admin_change_url(section.quiz)).content.decode()
+    assert "Situation 1 → Option embedded" in page
+    assert "Situation 2: 100% right" in page
+
+
+def test_the_csv_lists_each_pairing_a_learner_gave(instructor_client, section):
+    answer_parts("match", lambda shown: match_form(shown, {"situation-1": "batch",
+                                                           "situation-2": "embedded"}))  # fmt: skip
+    csv_text = instructor_client.get(reverse("admin:quizzes_learner_answers_csv"))
+    body = b"".join(csv_text.streaming_content).decode()
+    assert "Situation 1 → Option batch | Situation 2 → Option embedded" in body
+
+
+def test_a_match_question_can_come_back_on_the_review_page(client, section, clock):
+    start = client.post(reverse("quizzes:start", args=[section.slug]))
+    attempt = Attempt.objects.get()
+    assert start.status_code == 302
+    answer = attempt.answers.select_related("version").get(question__kind="match")
+    Question.objects.exclude(kind="match").update(active=False)  # only it tests takeaway 1
+    position = position_of(client, attempt, "match")
+    client.post(question_url(attempt, position), match_form(
+        answer.version, {"situation-1": "real-time", "situation-2": "batch"}))  # fmt: skip
+    clock.shift(timedelta(days=1))
+    page = client.get(reverse("quizzes:review")).content.decode()
+    assert "Situation 1" in page
+    assert "Choose an option" in page
+    item = ReviewItem.objects.get(takeaway__position=1)
+    version_ = question_for(item)
+    right = match_form(version_, {"situation-1": "batch", "situation-2": "real-time"})
+    form = {"question_version": version_.pk, "turn": item.reviews, **right}
+    response = client.post(reverse("quizzes:review_answer", args=[item.pk]), form, **HTMX)
+    assert "2 of 2 pairs right" in response.content.decode()
