@@ -125,7 +125,11 @@ def _given(version, result):
 
 def _form(version, choices, selected):
     """What the card's form offers: no right answer, no feedback, no right order."""
-    offered = [{"id": choice.pk, "text": choice.text} for choice in choices]
+    if version.in_parts:
+        # Numbered in the order shown: ids would tell the order the author wrote them in.
+        offered = [{"id": number, "text": c.text} for number, c in enumerate(choices, start=1)]
+    else:
+        offered = [{"id": choice.pk, "text": choice.text} for choice in choices]
     if version.kind == Question.MATCH:
         return {
             "options": offered,

@@ -75,8 +75,9 @@ def check_answer(
     """Turn what was submitted into an answer to this version of the question and say
     whether it is right, or refuse it. `version` comes with its choices and pairs
     prefetched; `allowed_ids` are the choices the learner was shown, in the order shown.
-    Match and order answers come as `raw_parts`: {"pair-<pair id>": option id} or
-    {"place-<item id>": place}."""
+    Match and order answers come as `raw_parts`: {"pair-<pair id>": option number} or
+    {"place-<item number>": place}, options and items numbered from 1 in the order shown,
+    so that the form says nothing of the order the author wrote them in."""
     confidence = confidence if confidence in (Answer.SURE, Answer.GUESSING) else ""
     if version.kind == Question.MATCH:
         parts = _match_parts(version, allowed_ids, raw_parts or {})
@@ -119,8 +120,14 @@ def _whole_number(value):
         raise AnswerRefused("not_a_choice", NOT_A_CHOICE) from None
 
 
+def _shown(version, allowed_ids):
+    """The version's choices by their number in the order shown, from 1."""
+    by_id = {choice.pk: choice for choice in version.choices.all()}
+    return {number: by_id[pk] for number, pk in enumerate(allowed_ids, start=1) if pk in by_id}
+
+
 def _match_parts(version, allowed_ids, raw_parts):
-    options = {choice.pk: choice for choice in version.choices.all() if choice.pk in allowed_ids}
+    options = _shown(version, allowed_ids)
     given = {}
     for pair in version.pairs.all():
         raw = raw_parts.get(f"pair-{pair.pk}", "")
@@ -142,18 +149,16 @@ def _order_parts(version, allowed_ids, raw_parts):
     items = sorted(version.choices.all(), key=lambda choice: choice.position)
     right_place = {item.pk: place for place, item in enumerate(items, start=1)}
     places = {}
-    for item_id in allowed_ids:
-        raw = raw_parts.get(f"place-{item_id}", "")
+    for number, item in _shown(version, allowed_ids).items():
+        raw = raw_parts.get(f"place-{number}", "")
         if raw == "":
             raise AnswerRefused("nothing_chosen", NOT_ALL_PLACED, status=422)
         place = _whole_number(raw)
         if not 1 <= place <= len(items):
             raise AnswerRefused("not_a_choice", NOT_A_CHOICE)
-        places[item_id] = place
+        places[item] = place
     if sorted(places.values()) != list(range(1, len(items) + 1)):
         raise AnswerRefused("used_twice", PLACE_USED_TWICE, status=422)
-    by_id = {item.pk: item for item in items}
     return [
-        Part(by_id[item_id].key, str(place), place == right_place[item_id])
-        for item_id, place in places.items()
+        Part(item.key, str(place), place == right_place[item.pk]) for item, place in places.items()
     ]

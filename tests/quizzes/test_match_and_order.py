@@ -11,7 +11,7 @@ from course.models import Section
 from quizzes.analysis import part_results, question_results
 from quizzes.checking import AnswerRefused, check_answer
 from quizzes.models import Answer, Attempt, Learner, Question, ReviewItem
-from quizzes.review import question_for
+from quizzes.review import question_for, shuffled_choices
 from quizzes.scoring import answer_question, finish_attempt, start_attempt
 from tests.builders import (
     default_questions,
@@ -53,17 +53,29 @@ def version(kind):
     return question(kind).current_version
 
 
-def match_form(kind_version, picks):
+def numbers(kind_version, shown):
+    """Choice key -> its number on the card: the choices are numbered in the order shown
+    (`shown`: their ids; by default the version's own order)."""
+    key_of = {choice.pk: choice.key for choice in kind_version.choices.all()}
+    shown = shown or [choice.pk for choice in kind_version.choices.all()]
+    return {key_of[pk]: number for number, pk in enumerate(shown, start=1)}
+
+
+def match_form(kind_version, picks, shown=None):
     """{pair key: option key} as the card's form fields."""
     pairs = {pair.key: pair.pk for pair in kind_version.pairs.all()}
-    options = {choice.key: choice.pk for choice in kind_version.choices.all()}
-    return {f"pair-{pairs[pair]}": str(options[option]) for pair, option in picks.items()}
+    number = numbers(kind_version, shown)
+    return {f"pair-{pairs[pair]}": str(number[option]) for pair, option in picks.items()}
 
 
-def order_form(kind_version, order):
+def order_form(kind_version, order, shown=None):
     """Item keys in the learner's order, as the card's form fields."""
-    items = {choice.key: choice.pk for choice in kind_version.choices.all()}
-    return {f"place-{items[key]}": str(place) for place, key in enumerate(order, start=1)}
+    number = numbers(kind_version, shown)
+    return {f"place-{number[key]}": str(place) for place, key in enumerate(order, start=1)}
+
+
+def shown_in(attempt, answer):
+    return attempt.choice_order[str(answer.question_id)]
 
 
 def check(kind, form, allowed=None):
@@ -208,10 +220,13 @@ def test_partial_credit_counts_the_share_of_parts_right_when_the_quiz_says_so(fo
     answers = {a.question.kind: a for a in attempt.answers.select_related("question", "version")}
     answer_question(answer=answers["single"], raw_choice_ids=[str(
         answers["single"].version.choices.get(correct=True).pk)])  # fmt: skip
-    answer_question(answer=answers["match"], raw_parts=match_form(
-        answers["match"].version, {"situation-1": "batch", "situation-2": "embedded"}))  # fmt: skip
-    answer_question(answer=answers["order"], raw_parts=order_form(
-        answers["order"].version, ["step-2", "step-1", "step-3", "step-4"]))  # fmt: skip
+    match, order = answers["match"], answers["order"]
+    answer_question(answer=match, raw_parts=match_form(
+        match.version, {"situation-1": "batch", "situation-2": "embedded"},
+        shown_in(attempt, match)))  # fmt: skip
+    answer_question(answer=order, raw_parts=order_form(
+        order.version, ["step-2", "step-1", "step-3", "step-4"],
+        shown_in(attempt, order)))  # fmt: skip
     finished = finish_attempt(attempt=attempt)
     assert finished.correct_count == 1
     assert finished.score == round(100 * (1 + 1 / 2 + 2 / 4) / 3)
@@ -231,11 +246,12 @@ def labels(html):
     return re.findall(r'<label for="([^"]+)">([^<]*)</label>', html)
 
 
-def right_form(version_):
+def right_form(version_, shown):
     if version_.kind == "match":
-        return match_form(version_, {p.key: p.answer_key for p in version_.pairs.all()})
+        return match_form(version_, {p.key: p.answer_key for p in version_.pairs.all()}, shown)
     if version_.kind == "order":
-        return order_form(version_, [c.key for c in version_.choices.order_by("position")])
+        right_order = [c.key for c in version_.choices.order_by("position")]
+        return order_form(version_, right_order, shown)
     return {"choice": [version_.choices.get(correct=True).pk]}
 
 
@@ -244,7 +260,8 @@ def position_of(client, attempt, kind):
     answered (the site sends a learner to the first open question)."""
     target = attempt.answers.get(question__kind=kind).position
     for answer in attempt.answers.filter(position__lt=target).select_related("version"):
-        client.post(question_url(attempt, answer.position), right_form(answer.version))
+        form = right_form(answer.version, shown_in(attempt, answer))
+        client.post(question_url(attempt, answer.position), form)
     return target
 
 
@@ -266,12 +283,19 @@ def test_the_order_card_starts_in_an_order_that_is_not_the_answer(client, open_a
     assert sorted(items) == ["Step 1", "Step 2", "Step 3", "Step 4"]
     assert items != ["Step 1", "Step 2", "Step 3", "Step 4"]
     assert "comes 1" not in page.content.decode()
+    # Fields are numbered in the order shown: no id tells the order the author wrote.
+    names = [a["name"] for tag, a in ParsedHTML(page.content.decode()).elements if tag == "select"]
+    assert names == ["place-1", "place-2", "place-3", "place-4"]
 
 
 def test_a_match_answer_without_javascript_locks_and_shows_each_pair(client, open_attempt):
     position = position_of(client, open_attempt, "match")
     answer = open_attempt.answers.get(position=position)
-    form = match_form(answer.version, {"situation-1": "batch", "situation-2": "embedded"})
+    form = match_form(
+        answer.version,
+        {"situation-1": "batch", "situation-2": "embedded"},
+        shown_in(open_attempt, answer),
+    )
     response = client.post(question_url(open_attempt, position), form)
     assert response.status_code == 302
     answer = Answer.objects.get(pk=answer.pk)
@@ -285,7 +309,9 @@ def test_a_match_answer_without_javascript_locks_and_shows_each_pair(client, ope
 def test_an_order_answer_with_htmx_swaps_in_the_verdict_and_the_right_order(client, open_attempt):
     position = position_of(client, open_attempt, "order")
     answer = open_attempt.answers.get(position=position)
-    form = order_form(answer.version, ["step-1", "step-2", "step-4", "step-3"])
+    form = order_form(
+        answer.version, ["step-1", "step-2", "step-4", "step-3"], shown_in(open_attempt, answer)
+    )
     response = client.post(question_url(open_attempt, position), form, **HTMX)
     html = response.content.decode()
     assert response.status_code == 200
@@ -297,7 +323,7 @@ def test_an_order_answer_with_htmx_swaps_in_the_verdict_and_the_right_order(clie
 def test_an_incomplete_match_answer_is_shown_again_with_what_was_chosen(client, open_attempt):
     position = position_of(client, open_attempt, "match")
     answer = open_attempt.answers.get(position=position)
-    form = match_form(answer.version, {"situation-1": "real-time"})
+    form = match_form(answer.version, {"situation-1": "real-time"}, shown_in(open_attempt, answer))
     response = client.post(question_url(open_attempt, position), form, **HTMX)
     assert response.status_code == 422
     html = response.content.decode()
@@ -310,9 +336,10 @@ def test_an_incomplete_match_answer_is_shown_again_with_what_was_chosen(client, 
 
 def test_results_list_each_pairing_and_the_right_order(client, open_attempt):
     for answer in open_attempt.answers.select_related("version"):
-        form = right_form(answer.version)
+        form = right_form(answer.version, shown_in(open_attempt, answer))
         if answer.version.kind == "order":
-            form = order_form(answer.version, ["step-4", "step-2", "step-3", "step-1"])
+            reversed_ends = ["step-4", "step-2", "step-3", "step-1"]
+            form = order_form(answer.version, reversed_ends, shown_in(open_attempt, answer))
         client.post(question_url(open_attempt, answer.position), form)
     client.post(reverse("quizzes:finish", args=[open_attempt.pk]))
     page = client.get(reverse("quizzes:results", args=[open_attempt.pk])).content.decode()
@@ -373,10 +400,11 @@ def test_the_preview_shows_the_card_before_and_after_right_and_wrong_answers(
     assert ("2 of 2 pairs right" if kind == "match" else "4 of 4 items in place") in page
 
 
-def answer_parts(kind, form_of, *, learner=None):
-    attempt = start_attempt(learner=learner or Learner.objects.create(), quiz=question(kind).quiz)
+def answer_parts(kind, form_of):
+    """A new learner's answer to the question of this kind: `form_of(version, shown)`."""
+    attempt = start_attempt(learner=Learner.objects.create(), quiz=question(kind).quiz)
     answer = attempt.answers.select_related("version").get(question__kind=kind)
-    answer_question(answer=answer, raw_parts=form_of(answer.version))
+    answer_question(answer=answer, raw_parts=form_of(answer.version, shown_in(attempt, answer)))
     return attempt
 
 
@@ -388,7 +416,8 @@ def test_item_analysis_counts_each_pair_and_the_wrong_pairing_given_most(section
         {"situation-1": "real-time", "situation-2": "embedded"},
     ]
     for pick in picks:
-        answer_parts("match", lambda shown, pick=pick: match_form(shown, pick))
+        answer_parts("match", lambda shown_version, shown, pick=pick: match_form(
+            shown_version, pick, shown))  # fmt: skip
     (result,) = [r for r in question_results(section.quiz) if r.question_id == question("match").pk]
     assert (result.answers, result.right) == (4, 1)
     parts = part_results(section.quiz)[result.version_id]
@@ -404,7 +433,8 @@ def test_item_analysis_counts_each_item_in_place(section):
         ["step-1", "step-2", "step-3", "step-4"],
         ["step-2", "step-1", "step-3", "step-4"],
     ):
-        answer_parts("order", lambda shown, order=order: order_form(shown, order))
+        answer_parts("order", lambda shown_version, shown, order=order: order_form(
+            shown_version, order, shown))  # fmt: skip
     parts = part_results(section.quiz)[version("order").pk]
     assert [p.right_percent for p in parts.parts] == [50, 50, 100, 100]
     assert parts.top_wrong in ("Step 1 → place 2", "Step 2 → place 1")
@@ -412,15 +442,17 @@ def test_item_analysis_counts_each_item_in_place(section):
 
 def test_the_quiz_admin_page_shows_how_learners_do_on_each_pair(instructor_client, section):
     wrong_first = {"situation-1": "embedded", "situation-2": "real-time"}
-    answer_parts("match", lambda shown: match_form(shown, wrong_first))
+    answer_parts(
+        "match", lambda shown_version, shown: match_form(shown_version, wrong_first, shown)
+    )
     page = instructor_client.get(admin_change_url(section.quiz)).content.decode()
     assert "Situation 1 → Option embedded" in page
     assert "Situation 2: 100% right" in page
 
 
 def test_the_csv_lists_each_pairing_a_learner_gave(instructor_client, section):
-    answer_parts("match", lambda shown: match_form(shown, {"situation-1": "batch",
-                                                           "situation-2": "embedded"}))  # fmt: skip
+    picks = {"situation-1": "batch", "situation-2": "embedded"}
+    answer_parts("match", lambda shown_version, shown: match_form(shown_version, picks, shown))
     csv_text = instructor_client.get(reverse("admin:quizzes_learner_answers_csv"))
     body = b"".join(csv_text.streaming_content).decode()
     assert "Situation 1 → Option batch | Situation 2 → Option embedded" in body
@@ -434,14 +466,16 @@ def test_a_match_question_can_come_back_on_the_review_page(client, section, cloc
     Question.objects.exclude(kind="match").update(active=False)  # only it tests takeaway 1
     position = position_of(client, attempt, "match")
     client.post(question_url(attempt, position), match_form(
-        answer.version, {"situation-1": "real-time", "situation-2": "batch"}))  # fmt: skip
+        answer.version, {"situation-1": "real-time", "situation-2": "batch"},
+        shown_in(attempt, answer)))  # fmt: skip
     clock.shift(timedelta(days=1))
     page = client.get(reverse("quizzes:review")).content.decode()
     assert "Situation 1" in page
     assert "Choose an option" in page
     item = ReviewItem.objects.get(takeaway__position=1)
     version_ = question_for(item)
-    right = match_form(version_, {"situation-1": "batch", "situation-2": "real-time"})
+    shown = [choice.pk for choice in shuffled_choices(item, version_)]
+    right = match_form(version_, {"situation-1": "batch", "situation-2": "real-time"}, shown)
     form = {"question_version": version_.pk, "turn": item.reviews, **right}
     response = client.post(reverse("quizzes:review_answer", args=[item.pk]), form, **HTMX)
     assert "2 of 2 pairs right" in response.content.decode()
