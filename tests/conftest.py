@@ -13,7 +13,7 @@ from course.instructors import make_instructor
 from course.models import Section
 from quizzes.models import Attempt
 from tests.builders import write_course
-from tests.support import INSTRUCTOR_PASSWORD, START, choice_ids, question_url
+from tests.support import INSTRUCTOR_PASSWORD, START, answer_form, question_url
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses
 # to run beside one unless told it is safe, which it is for these one-thread tests.
@@ -95,10 +95,8 @@ def answer_all(client):
 
     def answer(attempt, *, right=True, using=None):
         for position in range(1, attempt.question_count + 1):
-            ids = choice_ids(attempt, position, correct=right)
-            (using or client).post(
-                question_url(attempt, position), {"choice": ids[:1] if not right else ids}
-            )
+            form = answer_form(attempt, position, right=right)
+            (using or client).post(question_url(attempt, position), form)
         return attempt
 
     return answer

@@ -78,6 +78,28 @@ def choice_values(html):
     ]
 
 
+def answer_fields(html):
+    """A valid answer to whatever question card the page shows, as form fields: the first
+    choice; a different option for each prompt of a match question; an order question's
+    items in the places shown. Empty when the page asks nothing."""
+    elements = ParsedHTML(html).elements
+    choices = [a["value"] for tag, a in elements if tag == "input" and a.get("name") == "choice"]
+    if choices:
+        return {"choice": choices[0]}
+    fields, select = {}, None
+    for tag, attributes in elements:
+        if tag == "select" and attributes.get("name", "").startswith(("pair-", "place-")):
+            select = attributes["name"]
+            fields[select] = []
+        elif tag == "option" and select and attributes.get("value"):
+            fields[select].append((attributes["value"], "selected" in attributes))
+    answer = {}
+    for number, (name, options) in enumerate(fields.items()):
+        chosen = [value for value, selected in options if selected]
+        answer[name] = chosen[0] if chosen else options[number % len(options)][0]
+    return answer
+
+
 def assert_no_markup_from_authors(elements):
     """Nothing that runs script, loads another site, styles the page or drives htmx."""
     for tag, attributes in elements:

@@ -52,6 +52,31 @@ def choice_ids(attempt, position, *, correct=None):
     return [pk for pk in ids if (pk in right) == correct]
 
 
+def answer_form(attempt, position, *, right=True):
+    """Form fields that answer a question of an attempt, right or wrong, whatever its kind:
+    the right choices or one wrong one; each prompt's option or the next option along; the
+    items in the right order or in reverse."""
+    answer = attempt.answers.select_related("version").get(position=position)
+    version = answer.version
+    if not version.in_parts:
+        ids = choice_ids(attempt, position, correct=right)
+        return {"choice": ids if right else ids[:1]}
+    shown = attempt.choice_order[str(answer.question_id)]
+    number = {choice.key: shown.index(choice.pk) + 1 for choice in version.choices.all()}
+    if version.kind == "match":
+        keys = [choice.key for choice in version.choices.order_by("position")]
+        return {
+            f"pair-{pair.pk}": str(
+                number[pair.answer_key if right else
+                       keys[(keys.index(pair.answer_key) + 1) % len(keys)]]
+            )
+            for pair in version.pairs.all()
+        }  # fmt: skip
+    items = list(version.choices.order_by("position"))
+    order = items if right else items[::-1]
+    return {f"place-{number[item.key]}": str(place) for place, item in enumerate(order, start=1)}
+
+
 def take_quiz(quiz, picks, *, learner=None, finished=True):
     """One attempt through the quiz services, a new anonymous learner's unless `learner` is
     given. `picks`: question position -> the positions of the choices picked; questions
@@ -227,6 +252,34 @@ def right_choice_texts(attempt, position):
     return list(response.question.choices.filter(correct=True).values_list("text", flat=True))
 
 
+def answer_right_in_browser(card, answer):
+    """Set the right answer on a question card: the right choices, each prompt's option,
+    or each item's place."""
+    version = answer.version
+    if version.kind == "match":
+        options = {choice.key: choice.text for choice in version.choices.all()}
+        for pair in version.pairs.all():
+            card.get_by_label(pair.text, exact=True).select_option(label=options[pair.answer_key])
+    elif version.kind == "order":
+        for place, item in enumerate(version.choices.order_by("position"), start=1):
+            card.get_by_label(item.text, exact=True).select_option(str(place))
+    else:
+        for choice in version.choices.filter(correct=True):
+            card.get_by_label(choice.text, exact=True).check()
+
+
+def answer_any_in_browser(card):
+    """Set some answer on a question card: the first choice, a different option for each
+    prompt, or the items where they are."""
+    card.get_by_role("button", name="Check").wait_for()  # the card asking, not the last verdict
+    if card.locator("input[name=choice]").count():
+        card.locator("input[name=choice]").first.check()
+        return
+    for number, select in enumerate(card.locator("select[name^=pair-]").all()):
+        options = select.locator("option").count() - 1  # after "Choose an option"
+        select.select_option(index=number % options + 1)
+
+
 def take_quiz_in_browser(page, base_url, *, with_htmx):
     """Take the seed quiz from its start page, every answer right and sure."""
     page.goto(base_url + "/sections/inference-patterns/quiz/")
@@ -237,8 +290,7 @@ def take_quiz_in_browser(page, base_url, *, with_htmx):
         expect(card.locator(".progress-line")).to_have_text(
             f"Question {position} of {attempt.question_count}"
         )
-        for text in right_choice_texts(attempt, position):
-            card.get_by_label(text, exact=True).check()
+        answer_right_in_browser(card, attempt.answers.get(position=position))
         card.get_by_label("I'm sure").check()
         url_before = page.url
         card.get_by_role("button", name="Check").click()

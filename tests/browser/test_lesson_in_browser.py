@@ -24,7 +24,8 @@ def test_a_learner_reads_the_lesson(page, live_course, csp_violations, width):
     expect(table.get_by_role("columnheader")).to_have_count(4)
     expect(page.get_by_role("cell", name="Large volume, flexible timing")).to_be_visible()
     expect(page.get_by_role("heading", name="Pattern selection workflow")).to_be_visible()
-    expect(page.locator(".lesson-body ol > li")).to_have_count(6)
+    workflow = page.locator("#pattern-selection-workflow ~ ol").first
+    expect(workflow.locator(":scope > li")).to_have_count(6)
     assert has_no_horizontal_scroll(page)
 
     page.get_by_role("navigation", name="In this lesson").get_by_role(

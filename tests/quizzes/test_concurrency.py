@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.html import choice_values
+from tests.html import answer_fields
 from tests.site_server import Browser, collect_static, start_site, stop_site
 
 pytestmark = pytest.mark.system
@@ -23,14 +23,25 @@ CONSISTENCY = """
 from quizzes.models import Attempt, LessonCompletion, Answer
 from quizzes.checking import is_right
 rows = []
-attempts = Attempt.objects.prefetch_related("answers__chosen", "answers__version__choices")
+attempts = Attempt.objects.prefetch_related(
+    "answers__chosen", "answers__version__choices", "answers__parts")
+
+
+def recompute(r):
+    if r.version.in_parts:
+        parts = list(r.parts.all())
+        return bool(parts) and all(part.right for part in parts)
+    return is_right(correct_ids=[c.pk for c in r.version.choices.all() if c.correct],
+                    chosen_ids={c.pk for c in r.chosen.all()})
+
+
+def given(r):
+    return list(r.chosen.all()) or list(r.parts.all())
+
+
 for attempt in attempts:
-    responses = list(attempt.answers.all())
-    recomputed = [
-        is_right(correct_ids=[c.pk for c in r.version.choices.all() if c.correct],
-                 chosen_ids={c.pk for c in r.chosen.all()})
-        for r in responses
-    ]
+    responses = list(attempt.answers.select_related("version"))
+    recomputed = [recompute(r) for r in responses]
     rows.append({
         "id": attempt.pk,
         "finished": attempt.finished_at is not None,
@@ -38,9 +49,9 @@ for attempt in attempts:
         "question_count": attempt.question_count,
         "answered": sum(1 for r in responses if r.answered_at is not None),
         "answered_without_choice": sum(
-            1 for r in responses if r.answered_at is not None and not r.chosen.all()),
+            1 for r in responses if r.answered_at is not None and not given(r)),
         "choice_without_answer": sum(
-            1 for r in responses if r.answered_at is None and r.chosen.all()),
+            1 for r in responses if r.answered_at is None and given(r)),
         "scored_wrongly": sum(
             1 for r, right in zip(responses, recomputed)
             if r.answered_at is not None and r.correct != right),
@@ -91,10 +102,10 @@ def whole_learner(base_url):
         statuses.append(page.status)
         if page.status != 200:
             break
-        choices = choice_values(page.body)
-        if not choices:
+        fields = answer_fields(page.body)
+        if not fields:
             break
-        statuses.append(browser.post(path, {"choice": choices[0]}, htmx=True).status)
+        statuses.append(browser.post(path, fields, htmx=True).status)
         if "See your results" in browser.get(path).body:
             break
         position += 1
@@ -154,10 +165,10 @@ def test_a_killed_worker_loses_no_acknowledged_answer(site):
             path = f"{attempt_path}questions/{position}/"
             try:
                 page = browser.get(path)
-                choices = choice_values(page.body)
-                if not choices:
+                fields = answer_fields(page.body)
+                if not fields:
                     break
-                reply = browser.post(path, {"choice": choices[0]}, htmx=True)
+                reply = browser.post(path, fields, htmx=True)
             except (OSError, http.client.HTTPException):
                 continue  # the worker died under this request: not acknowledged
             if reply.status == 200 and "verdict" in reply.body:
@@ -209,10 +220,9 @@ def race(count, action):
 def test_four_simultaneous_submissions_of_one_answer_store_one(site):
     browser = Browser(site.url)
     _attempt, question_path = begin_quiz(browser)
-    choice = choice_values(browser.get(question_path).body)[0]
+    fields = answer_fields(browser.get(question_path).body)
     statuses = sorted(
-        reply.status
-        for reply in race(4, lambda: browser.post(question_path, {"choice": choice}, htmx=True))
+        reply.status for reply in race(4, lambda: browser.post(question_path, fields, htmx=True))
     )
     assert statuses == [200, 409, 409, 409], site.log_text()[-4000:]
     report = site.query(CONSISTENCY)
@@ -227,8 +237,7 @@ def test_four_simultaneous_finishes_score_once(site):
     position = 1
     while True:
         path = f"{attempt_path}questions/{position}/"
-        choices = choice_values(browser.get(path).body)
-        browser.post(path, {"choice": choices[0]}, htmx=True)
+        browser.post(path, answer_fields(browser.get(path).body), htmx=True)
         if "See your results" in browser.get(path).body:
             break
         position += 1

@@ -24,10 +24,11 @@ def finish_url(attempt):
 def leaked_secrets(quiz, body):
     """Texts that must not appear before an answer is locked."""
     secrets = []
-    for question in quiz.questions.prefetch_related("choices"):
+    for question in quiz.questions.prefetch_related("choices", "pairs"):
         secrets.append(question.explanation_html)
         secrets += [choice.feedback_html for choice in question.choices.all()]
-    return [secret for secret in secrets if secret in body]
+        secrets += [pair.feedback_html for pair in question.pairs.all()]
+    return [secret for secret in secrets if secret and secret in body]
 
 
 # Taking the quiz
