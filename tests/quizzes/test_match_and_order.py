@@ -1,6 +1,7 @@
 """Match and order questions: importing and exporting them, checking and scoring answers in
 parts, and the learner's card with and without htmx."""
 
+import random
 import re
 from datetime import timedelta
 
@@ -479,3 +480,35 @@ def test_a_match_question_can_come_back_on_the_review_page(client, section, cloc
     form = {"question_version": version_.pk, "turn": item.reviews, **right}
     response = client.post(reverse("quizzes:review_answer", args=[item.pk]), form, **HTMX)
     assert "2 of 2 pairs right" in response.content.decode()
+
+
+# The order of the questions
+
+
+def question_order(attempt):
+    return list(attempt.answers.order_by("position").values_list("question_id", flat=True))
+
+
+def test_a_shuffled_quiz_asks_its_questions_in_another_order_on_another_attempt(seed_course):
+    random.seed(20261203)
+    first = start_attempt(learner=Learner.objects.create(), quiz=seed_course.quiz)
+    second = start_attempt(learner=Learner.objects.create(), quiz=seed_course.quiz)
+    assert question_order(first) != question_order(second)
+    assert sorted(question_order(first)) == sorted(question_order(second))
+
+
+def test_the_question_order_holds_when_the_learner_comes_back(client, seed_course):
+    client.post(reverse("quizzes:start", args=[seed_course.slug]))
+    attempt = Attempt.objects.get()
+    before = question_order(attempt)
+    client.post(reverse("quizzes:start", args=[seed_course.slug]))  # "Resume your attempt"
+    assert Attempt.objects.get() == attempt
+    assert question_order(attempt) == before
+    prompt = attempt.answers.get(position=1).version.prompt_html
+    assert prompt in client.get(question_url(attempt, 1)).content.decode()
+
+
+def test_an_unshuffled_quiz_asks_its_questions_in_the_file_order(section):
+    attempt = start_attempt(learner=Learner.objects.create(), quiz=section.quiz)
+    kinds = [a.question.kind for a in attempt.answers.select_related("question")]
+    assert kinds == ["single", "match", "order"]
