@@ -1,0 +1,1 @@
+"""The lessons app (and, in course/project/, the site around it)."""

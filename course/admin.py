@@ -1,3 +1,5 @@
+"""The lessons in the admin: sections with a live preview, their key takeaways, the course."""
+
 import math
 
 from django import forms

@@ -1,0 +1,1 @@
+"""Quizzes, learners and their progress."""

@@ -1,3 +1,5 @@
+"""The quizzes app: quizzes, learners, their attempts, progress and reviews."""
+
 from django.apps import AppConfig
 
 

@@ -1,0 +1,1 @@
+"""The site: settings, root URLs, WSGI, accounts and the health check."""

@@ -1,3 +1,5 @@
+"""`manage.py backup FILE`: a consistent copy of the live SQLite database, checked."""
+
 import sqlite3
 from pathlib import Path
 

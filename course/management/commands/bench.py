@@ -1,3 +1,5 @@
+"""`manage.py bench` (`make bench`): the benchmark of course/bench/, run and reported."""
+
 import argparse
 import os
 

@@ -1,3 +1,5 @@
+"""`manage.py createinstructor NAME`: a staff account in the Instructors group."""
+
 import getpass
 import os
 

@@ -1,3 +1,5 @@
+"""`manage.py export_content [DIR]`: the course in the database written back as files."""
+
 from pathlib import Path
 
 from django.conf import settings

@@ -1,3 +1,5 @@
+"""`manage.py import_content [DIR]`: content/ validated, then imported in one transaction."""
+
 from pathlib import Path
 
 from django.conf import settings
