@@ -1,8 +1,6 @@
 """Editing quizzes in the admin: quizzes, their questions and choices, and the learner's
 preview of a question."""
 
-import html
-
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
@@ -11,9 +9,8 @@ from django.http import Http404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import strip_tags
-from django.utils.text import Truncator
 
+from course.rendering import plain_text
 from quizzes.admin.item_analysis import ItemAnalysisColumns
 from quizzes.cards import lesson_link, question_card
 from quizzes.checking import Part
@@ -29,9 +26,15 @@ from quizzes.models import (
 from quizzes.versions import current_versions, record_versions
 
 
+@admin.display(description="Prompt")
+def short_prompt(question):
+    """The prompt as learners read it, without Markdown's asterisks."""
+    return plain_text(question.prompt_html, limit=80)
+
+
 class QuestionInline(admin.TabularInline):
     model = Question
-    fields = ["position", "kind", "prompt", "takeaway", "heading_id", "active"]
+    fields = ["position", "kind", short_prompt, "takeaway", "heading_id", "active"]
     readonly_fields = fields
     extra = 0
     show_change_link = True
@@ -150,7 +153,7 @@ CARD_TEMPLATE = "quizzes/question.html#question-card"
 
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
-    list_display = ["quiz", "position", "short_prompt", "kind", "active"]
+    list_display = ["quiz", "position", short_prompt, "kind", "active"]
     list_filter = ["quiz", "kind", "active"]
     search_fields = ["prompt", "explanation"]
     inlines = [ChoiceInline, PairInline]
@@ -173,11 +176,6 @@ class QuestionAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         question = Question.objects.prefetch_related("choices", "pairs").get(pk=form.instance.pk)
         record_versions([question])
-
-    @admin.display(description="Prompt")
-    def short_prompt(self, question):
-        # The rendered text, without Markdown's asterisks; escaped again by the admin.
-        return Truncator(html.unescape(strip_tags(question.prompt_html))).chars(80)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "takeaway":

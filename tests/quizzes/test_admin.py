@@ -60,3 +60,12 @@ def test_the_question_list_shows_prompts_without_markdown_syntax(admin_client, s
     html = admin_client.get(reverse("admin:quizzes_question_changelist")).content.decode()
     assert "*weekly*" not in html
     assert "ready before a weekly review" in html
+
+
+def test_question_labels_show_prompts_without_markdown_syntax(admin_client, question):
+    question.prompt = "Which *one* of **these**?"
+    question.save()
+    assert str(question) == "Q1: Which one of these?"
+    html = admin_client.get(admin_change_url(question.quiz)).content.decode()
+    assert "Which one of these?" in html
+    assert "*one*" not in html
