@@ -44,3 +44,14 @@ def test_saving_in_the_admin_renders_and_sanitizes_the_body(admin_client, seed_c
     assert "onerror" not in section.body_html.replace("&lt;img src=x onerror=alert(1)&gt;", "")
     assert "javascript:" not in section.body_html
     assert section.toc == [{"id": "new-part", "level": 2, "text": "New part"}]
+
+
+def test_the_admin_is_named_after_the_course(instructor_client, seed_course):
+    html = instructor_client.get(reverse("admin:index")).content.decode()
+    assert "Django administration" not in html
+    assert "Django site admin" not in html
+    assert f"{seed_course.course.title}: administration" in html
+    assert (
+        f"<title>Edit the course and follow how learners do | {seed_course.course.title} admin"
+        in html
+    )
