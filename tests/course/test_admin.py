@@ -55,3 +55,20 @@ def test_the_admin_is_named_after_the_course(instructor_client, seed_course):
         f"<title>Edit the course and follow how learners do | {seed_course.course.title} admin"
         in html
     )
+
+
+def test_chapter_titles_are_edited_one_row_per_chapter(instructor_client, seed_course):
+    course = seed_course.course
+    url = reverse("admin:course_course_change", args=[course.pk])
+    html = instructor_client.get(url).content.decode()
+    assert 'name="chapter_titles"' not in html
+    assert "Chapter 2 title" in html
+    data = {"title": course.title, "slug": course.slug, "description": course.description}
+    response = instructor_client.post(url, {**data, "chapter_2": "  Operations  "})
+    assert response.status_code == 302
+    course.refresh_from_db()
+    assert course.chapter_titles == {"2": "Operations"}
+    assert 'value="Operations"' in instructor_client.get(url).content.decode()
+    instructor_client.post(url, {**data, "chapter_2": ""})
+    course.refresh_from_db()
+    assert course.chapter_titles == {}
