@@ -21,10 +21,50 @@ LIVE_PREVIEW_TEMPLATE = "admin/course/section/live_preview.html"
 PARKED = 10_000
 
 
+class CourseForm(forms.ModelForm):
+    """The course; its chapter titles are edited as one field per chapter (see
+    CourseAdmin.get_form), not as the raw JSON of `chapter_titles`."""
+
+    class Meta:
+        model = Course
+        fields = ["title", "slug", "description"]
+
+    def save(self, commit=True):
+        self.instance.chapter_titles = {
+            name.removeprefix("chapter_"): value.strip()
+            for name, value in self.cleaned_data.items()
+            if name.startswith("chapter_") and value.strip()
+        }
+        return super().save(commit)
+
+
+def chapter_fields(course: Course | None) -> dict[str, forms.Field]:
+    """A title field per chapter the course's sections make, and per chapter that already
+    has a title."""
+    titles = course.chapter_titles if course else {}
+    chapters = {int(number) for number in titles if str(number).isdigit()}
+    if course is not None:
+        chapters |= set(course.sections.values_list("chapter", flat=True))
+    return {
+        f"chapter_{number}": forms.CharField(
+            label=f"Chapter {number} title",
+            required=False,
+            max_length=200,
+            initial=titles.get(str(number), ""),
+            help_text="Shown above the chapter's sections in the outline; empty for none.",
+        )
+        for number in sorted(chapters)
+    }
+
+
 @admin.register(Course)
 class CourseAdmin(admin.ModelAdmin):
     list_display = ["title", "slug"]
     prepopulated_fields = {"slug": ["title"]}
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = type("CourseForm", (CourseForm,), chapter_fields(obj))
+        return super().get_form(request, obj, change=change, form=form, **kwargs)
 
 
 class KeyTakeawayForm(forms.ModelForm):

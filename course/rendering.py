@@ -5,6 +5,7 @@ replacing bleach (unmaintained since June 2026) with another sanitizer touches t
 alone. Rendering happens when content is saved, never per request.
 """
 
+import html
 import re
 import threading
 import xml.etree.ElementTree as etree
@@ -12,6 +13,8 @@ from html.parser import HTMLParser
 
 import bleach
 import markdown
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 from markdown.extensions import Extension
 from markdown.extensions.tables import TableExtension
 from markdown.extensions.toc import TocExtension
@@ -188,6 +191,13 @@ def render_inline_markdown(text):
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         return html[3:-4]
     return html
+
+
+def plain_text(safe_html: str, *, limit: int | None = None) -> str:
+    """Rendered HTML as the words a reader sees (no tags, entities decoded), for labels and
+    lists: a template escapes it again, exactly once. Cut to about `limit` characters."""
+    text = " ".join(html.unescape(strip_tags(safe_html)).split())
+    return Truncator(text).chars(limit) if limit else text
 
 
 class _HeadingCollector(HTMLParser):

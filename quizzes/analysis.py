@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, OuterRef, Q, Subquery
 
+from course.rendering import plain_text
 from quizzes.models import (
     Answer,
     AnswerPart,
@@ -43,6 +44,10 @@ class QuestionResult:
     versions: int = 1  # of this question, in the analysis
     version_id: int | None = None
     parts: "PartsResult | None" = None  # match and order questions
+
+    @property
+    def prompt_text(self):
+        return plain_text(self.prompt_html, limit=90)
 
     @property
     def right_percent(self):

@@ -9,7 +9,12 @@ from django.utils.text import slugify
 
 from course.content.format import clean_text
 from course.models import KeyTakeaway, Section
-from course.rendering import missing_heading, render_inline_markdown, render_markdown
+from course.rendering import (
+    missing_heading,
+    plain_text,
+    render_inline_markdown,
+    render_markdown,
+)
 
 
 class Learner(models.Model):
@@ -161,7 +166,7 @@ class Question(models.Model):
         ]
 
     def __str__(self):
-        return f"Q{self.position}: {self.prompt[:60]}"
+        return f"Q{self.position}: {plain_text(self.prompt_html, limit=60)}"
 
     def save(self, *args, **kwargs):
         self.render()
@@ -351,7 +356,7 @@ class QuestionVersion(models.Model):
         ]
 
     def __str__(self):
-        return f"Version {self.number}: {self.prompt[:60]}"
+        return f"Version {self.number}: {plain_text(self.prompt_html, limit=60)}"
 
     @property
     def is_multiple(self):

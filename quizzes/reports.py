@@ -16,12 +16,18 @@ CSV_HEADER = [
     "learner",
     "attempt",
     "section",
+    "quiz",
+    "score",
+    "finished",
     "question",
     "chosen",
     "correct",
     "confidence",
     "when",
 ]
+# Spreadsheet programs read a CSV as UTF-8 (not their local code page) only when it starts
+# with a byte-order mark.
+UTF8_BOM = "\ufeff"
 # A spreadsheet runs a cell starting with one of these as a formula ("CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -56,7 +62,8 @@ def csv_cell(value):
 
 def answer_rows(*, chunk_size: int = 1000) -> Iterator[list]:
     """CSV_HEADER, then one row per answered question of every attempt, oldest first, with
-    the question as the learner was asked it.
+    the question as the learner was asked it and the attempt's score and finishing time
+    (empty while it is open).
 
     Rows are read from the database `chunk_size` at a time, so a large export never holds
     every answer in memory.
@@ -75,10 +82,14 @@ def answer_rows(*, chunk_size: int = 1000) -> Iterator[list]:
     yield CSV_HEADER
     for answer in answers.iterator(chunk_size=chunk_size):
         question = answer.question
+        attempt = answer.attempt
         row = [
-            str(answer.attempt.learner),
-            answer.attempt_id,
+            str(attempt.learner),
+            attempt.pk,
             question.quiz.section.number,
+            question.quiz.title,
+            "" if attempt.score is None else attempt.score,
+            attempt.finished_at.isoformat() if attempt.finished_at else "",
             f"Q{question.position}: {answer.version.prompt}",
             " | ".join(answer_given(answer)),
             "yes" if answer.correct else "no",

@@ -4,7 +4,9 @@
 <folder>/quiz.toml, where <folder> is the one the section was imported from (or
 "<number>-<slug>" for a section made in the admin). Retired questions and choices are left
 out. Files that would not change are not touched, so an admin edit shows up in `git diff`
-as exactly the lines it changed.
+as exactly the lines it changed; nor are the files of a section whose files already say
+what the database holds, written by hand in another layout (other indentation or key
+order, say).
 """
 
 from dataclasses import dataclass, field
@@ -22,8 +24,10 @@ from course.content.format import (
     clean_body,
     clean_text,
     course_toml,
+    fingerprint,
     section_files,
 )
+from course.content.reader import read_course_file, read_section_folder
 from course.content.report import Report
 from course.models import Course, Section
 from quizzes.models import Choice, Question
@@ -114,9 +118,9 @@ def folder_of(section: Section) -> str:
     return section.source_folder or f"{section.number}-{section.slug}"
 
 
-def _write(path, text, report, root):
+def _write(path, text, report, root, *, same_content=False):
     name = str(path.relative_to(root))
-    if path.is_file() and path.read_bytes() == text.encode():
+    if same_content or (path.is_file() and path.read_bytes() == text.encode()):
         report.unchanged.append(name)
         return
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -140,11 +144,18 @@ def export_content(directory: Path) -> ExportReport:
     if len(set(folders)) != len(folders):
         raise ExportError(f"Two sections would be written to the same folder: {folders}.")
     report = ExportReport()
-    _write(directory / "course.toml", course_toml(course_data(course)), report, directory)
+    course_file = directory / "course.toml"
+    exported = course_data(course)
+    on_disk = read_course_file(course_file)
+    same = on_disk is not None and course_toml(on_disk) == course_toml(exported)
+    _write(course_file, course_toml(exported), report, directory, same_content=same)
     for section, folder in zip(sections, folders, strict=True):
-        files = section_files(section_data(section))
+        exported = section_data(section)
+        on_disk = read_section_folder(directory / folder)
+        same = on_disk is not None and fingerprint(on_disk) == fingerprint(exported)
+        files = section_files(exported)
         for name, text in files.items():
-            _write(directory / folder / name, text, report, directory)
+            _write(directory / folder / name, text, report, directory, same_content=same)
         old_quiz = directory / folder / "quiz.toml"
         if "quiz.toml" not in files and old_quiz.is_file():
             old_quiz.unlink()

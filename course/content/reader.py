@@ -405,6 +405,32 @@ def _read_pairs(toml, question, prefix, start, end, choices):
     return pairs
 
 
+def _read_section(folder, problems):
+    section = _read_lesson(folder / "lesson.md", problems)
+    if section is None:
+        return None
+    quiz_path = folder / "quiz.toml"
+    if quiz_path.is_file():
+        section.rendered = render_lesson(section.body)
+        section.quiz = _read_quiz(quiz_path, section, problems)
+    return section
+
+
+def read_section_folder(folder: Path) -> SectionData | None:
+    """What a section's folder says, or None unless it reads without a problem."""
+    problems = []
+    section = _read_section(folder, problems) if (folder / "lesson.md").is_file() else None
+    return None if problems else section
+
+
+def read_course_file(path: Path) -> CourseData | None:
+    """What a course.toml says (without sections), or None unless it reads without a
+    problem."""
+    problems = []
+    course = _read_course(path, problems) if path.is_file() else None
+    return None if problems else course
+
+
 def read_content(directory: Path) -> CourseData:
     """Parse and validate a content folder; raise ContentError listing every problem."""
     directory = Path(directory)
@@ -417,17 +443,8 @@ def read_content(directory: Path) -> CourseData:
     course = _read_course(course_path, problems)
     sections = []
     for folder in sorted(p for p in directory.iterdir() if p.is_dir()):
-        lesson_path = folder / "lesson.md"
-        if not lesson_path.is_file():
-            continue
-        section = _read_lesson(lesson_path, problems)
-        if section is None:
-            continue
-        quiz_path = folder / "quiz.toml"
-        if quiz_path.is_file():
-            section.rendered = render_lesson(section.body)
-            section.quiz = _read_quiz(quiz_path, section, problems)
-        sections.append(section)
+        if (folder / "lesson.md").is_file() and (section := _read_section(folder, problems)):
+            sections.append(section)
     for attribute in ("slug", "number"):
         seen = {}
         for section in sections:

@@ -52,7 +52,7 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "course",
     "quizzes",
-    "django.contrib.admin",
+    "course.admin_site.CourseAdminConfig",  # the admin, named after the course
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

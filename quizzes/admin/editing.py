@@ -1,8 +1,6 @@
 """Editing quizzes in the admin: quizzes, their questions and choices, and the learner's
 preview of a question."""
 
-import html
-
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
@@ -11,9 +9,10 @@ from django.http import Http404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
+from course.models import KeyTakeaway, Section
+from course.rendering import plain_text
 from quizzes.admin.item_analysis import ItemAnalysisColumns
 from quizzes.cards import lesson_link, question_card
 from quizzes.checking import Part
@@ -29,9 +28,15 @@ from quizzes.models import (
 from quizzes.versions import current_versions, record_versions
 
 
+@admin.display(description="Prompt")
+def short_prompt(question):
+    """The prompt as learners read it, without Markdown's asterisks."""
+    return plain_text(question.prompt_html, limit=80)
+
+
 class QuestionInline(admin.TabularInline):
     model = Question
-    fields = ["position", "kind", "prompt", "takeaway", "heading_id", "active"]
+    fields = ["position", "kind", short_prompt, "takeaway", "heading_id", "active"]
     readonly_fields = fields
     extra = 0
     show_change_link = True
@@ -51,7 +56,27 @@ class QuizAdmin(ItemAnalysisColumns, admin.ModelAdmin):
     inlines = [QuestionInline]
 
 
-class ChoiceFormSet(forms.BaseInlineFormSet):
+class PositionedFormSet(forms.BaseInlineFormSet):
+    """Rows whose position is left empty go after the others, in the order shown."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["position"].required = False
+        form.fields["position"].help_text = "Empty: after the others."
+
+    def clean(self):
+        super().clean()
+        rows = [form for form in self.forms if form.cleaned_data]
+        taken = [form.cleaned_data.get("position") or 0 for form in rows]
+        following = max(taken, default=0) + 1
+        for form in rows:
+            if form.cleaned_data.get("position") is None:
+                # The row's instance was made from its fields before this formset check.
+                form.cleaned_data["position"] = form.instance.position = following
+                following += 1
+
+
+class ChoiceFormSet(PositionedFormSet):
     """Refuse what the importer refuses: too few choices, the wrong number right, or right
     and wrong choices on a match or order question (its options or items).
 
@@ -84,16 +109,19 @@ class ChoiceInline(admin.TabularInline):
     model = Choice
     formset = ChoiceFormSet
     fields = ["position", "key", "text", "correct", "feedback", "active"]
-    extra = 0
     ordering = ["position"]
     formfield_overrides = {
         Choice._meta.get_field("feedback").__class__: {
-            "widget": forms.Textarea(attrs={"rows": 2, "cols": 50})
+            "widget": forms.Textarea(attrs={"rows": 2, "cols": 40})
         }
     }
 
+    def get_extra(self, request, obj=None, **kwargs):
+        # A new question starts with rows to fill; a saved one has its own.
+        return 3 if obj is None else 0
 
-class PairFormSet(forms.BaseInlineFormSet):
+
+class PairFormSet(PositionedFormSet):
     """A match question's pairs, each answered by the key of one of its choices; other
     kinds have none."""
 
@@ -140,7 +168,7 @@ class PairInline(admin.TabularInline):
     verbose_name = "pair (match questions: a prompt and the key of the choice that answers it)"
     formfield_overrides = {
         Pair._meta.get_field("feedback").__class__: {
-            "widget": forms.Textarea(attrs={"rows": 2, "cols": 50})
+            "widget": forms.Textarea(attrs={"rows": 2, "cols": 40})
         }
     }
 
@@ -148,24 +176,108 @@ class PairInline(admin.TabularInline):
 CARD_TEMPLATE = "quizzes/question.html#question-card"
 
 
+class QuestionForm(forms.ModelForm):
+    """A question, with its takeaway chosen by text and its heading by title from its own
+    section; with no quiz chosen yet (a new question), both are grouped by section."""
+
+    class Meta:
+        model = Question
+        fields = [
+            "quiz",
+            "position",
+            "kind",
+            "reuse_options",
+            "prompt",
+            "explanation",
+            "takeaway",
+            "heading_id",
+            "key",
+            "active",
+        ]
+        widgets = {"heading_id": forms.Select}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["position"].required = False
+        self.fields["position"].help_text = "Empty: after the quiz's last question."
+        quiz = self._quiz()
+        sections = (
+            [quiz.section]
+            if quiz
+            else list(Section.objects.prefetch_related("takeaways").select_related("quiz"))
+        )
+        if quiz:
+            self.fields["takeaway"].queryset = KeyTakeaway.objects.filter(section=quiz.section)
+            if not self.instance.pk:
+                self.fields["position"].initial = _next_position(quiz)
+        self.fields["takeaway"].choices = _grouped(
+            sections,
+            lambda section: [(t.pk, Truncator(t.text).chars(120)) for t in section.takeaways.all()],
+        )
+        headings = _grouped(
+            sections,
+            lambda section: [
+                (entry["id"], ("— " if entry["level"] == 3 else "") + entry["text"])
+                for entry in section.toc
+            ],
+        )
+        current = self.initial.get("heading_id")
+        if current and all(current != value for value, _text in _options(headings)):
+            headings.append((current, f"{current} (not a heading of the lesson)"))
+        self.fields["heading_id"].widget.choices = headings
+        self.fields["heading_id"].help_text = "The lesson heading that teaches this question."
+
+    def _quiz(self):
+        """The quiz the question belongs to, chosen or given in the address (?quiz=)."""
+        if self.instance.quiz_id:
+            return self.instance.quiz
+        chosen = self.data.get(self.add_prefix("quiz")) or self.initial.get("quiz")
+        if isinstance(chosen, Quiz):
+            return chosen
+        if chosen and str(chosen).isdigit():
+            return Quiz.objects.select_related("section").filter(pk=chosen).first()
+        return None
+
+    def clean(self):
+        cleaned = super().clean()
+        quiz = cleaned.get("quiz")
+        if cleaned.get("position") is None and quiz:
+            cleaned["position"] = _next_position(quiz)
+        return cleaned
+
+
+def _next_position(quiz):
+    """After the quiz's last active question."""
+    positions = quiz.questions.filter(active=True).values_list("position", flat=True)
+    return max(positions, default=0) + 1
+
+
+def _grouped(sections, options_of):
+    """Options for a select: those of the one section, or each section's under its name."""
+    if len(sections) == 1:
+        return [("", "---------"), *options_of(sections[0])]
+    return [("", "---------")] + [
+        (str(section), options) for section in sections if (options := options_of(section))
+    ]
+
+
+def _options(choices):
+    """Every (value, text) of a select's choices, groups opened."""
+    for value, text in choices:
+        if isinstance(text, list):
+            yield from text
+        else:
+            yield value, text
+
+
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
-    list_display = ["quiz", "position", "short_prompt", "kind", "active"]
+    form = QuestionForm
+    list_display = ["quiz", "position", short_prompt, "kind", "active"]
     list_filter = ["quiz", "kind", "active"]
     search_fields = ["prompt", "explanation"]
     inlines = [ChoiceInline, PairInline]
-    fields = [
-        "quiz",
-        "position",
-        "kind",
-        "reuse_options",
-        "prompt",
-        "explanation",
-        "takeaway",
-        "heading_id",
-        "key",
-        "active",
-    ]
+    fields = QuestionForm.Meta.fields
 
     def save_related(self, request, form, formsets, change):
         """Once the choices are saved too: a changed meaning is the question's next version,
@@ -174,15 +286,8 @@ class QuestionAdmin(admin.ModelAdmin):
         question = Question.objects.prefetch_related("choices", "pairs").get(pk=form.instance.pk)
         record_versions([question])
 
-    @admin.display(description="Prompt")
-    def short_prompt(self, question):
-        # The rendered text, without Markdown's asterisks; escaped again by the admin.
-        return Truncator(html.unescape(strip_tags(question.prompt_html))).chars(80)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "takeaway":
-            kwargs["queryset"] = db_field.related_model.objects.select_related("section")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    class Media:
+        css = {"all": ["css/admin.css"]}
 
     def get_urls(self):
         preview = path(

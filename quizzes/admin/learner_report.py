@@ -2,6 +2,7 @@
 as CSV. Read-only: learners are made by the site as people learn."""
 
 import csv
+from itertools import chain
 
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
@@ -15,7 +16,7 @@ from django.utils.html import format_html_join
 from course.models import Section
 from quizzes.models import Answer, Attempt, Learner, LessonCompletion, Quiz
 from quizzes.progress import course_progress
-from quizzes.reports import answer_rows, best_scores
+from quizzes.reports import UTF8_BOM, answer_rows, best_scores
 
 
 class AnswerInline(admin.TabularInline):
@@ -184,12 +185,13 @@ class LearnerAdmin(admin.ModelAdmin):
         return [download, *super().get_urls()]
 
     def answers_csv(self, request):
-        """Every answer, one row each, streamed as it is read from the database."""
+        """Every answer, one row each, streamed as it is read from the database; the
+        byte-order mark first, so that spreadsheet programs read the names as UTF-8."""
         if not request.user.has_perm("quizzes.view_answer"):
             raise PermissionDenied
         writer = csv.writer(_Echo())
         return StreamingHttpResponse(
-            (writer.writerow(row) for row in answer_rows()),
+            chain([UTF8_BOM], (writer.writerow(row) for row in answer_rows())),
             content_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": 'attachment; filename="responses.csv"'},
         )

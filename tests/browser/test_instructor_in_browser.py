@@ -51,3 +51,36 @@ def test_an_instructor_edits_a_draft_with_the_live_preview_publishes_and_a_learn
     expect(learner.locator(".lesson-body")).to_contain_text("<img src=x onerror=alert(1)>")
     assert dialogs == []
     assert csp_violations == []
+
+
+def test_an_instructor_adds_a_question_with_the_choices_table_in_full_view(
+    page, live_course, csp_violations
+):
+    update_instructors_group()
+    make_instructor("ines", password=INSTRUCTOR_PASSWORD)
+    quiz = Section.objects.get(slug="inference-patterns").quiz
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_course}/admin/quizzes/question/add/?quiz={quiz.pk}")
+    page.get_by_label("Username").fill("ines")
+    page.get_by_label("Password").fill(INSTRUCTOR_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Add question")).to_be_visible()
+    expect(page.locator("#choices-group tbody tr.form-row:not(.empty-form)")).to_have_count(3)
+    # Every column of the choices table fits the page: nothing to scroll to.
+    fits = page.locator("#choices-group .wrapper").evaluate(
+        "wrapper => wrapper.scrollWidth <= wrapper.clientWidth"
+    )
+    assert fits
+    page.get_by_label("Takeaway").select_option(label=quiz.section.takeaways.first().text)
+    page.get_by_label("Heading").select_option(label="Batch inference")
+    screenshot(page, "instructor-add-question")
+    page.locator("#id_prompt").fill("Which pattern scores many records together?")
+    page.locator("#id_explanation").fill("Batch inference scores records together.")
+    for index, text in enumerate(["Batch", "Real-time", "Embedded"]):
+        page.locator(f"#id_choices-{index}-text").fill(text)
+        page.locator(f"#id_choices-{index}-feedback").fill(f"About {text}.")
+    page.locator("#id_choices-0-correct").check()
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+    assert quiz.questions.filter(prompt__startswith="Which pattern scores").exists()
+    assert csp_violations == []

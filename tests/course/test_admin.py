@@ -44,3 +44,31 @@ def test_saving_in_the_admin_renders_and_sanitizes_the_body(admin_client, seed_c
     assert "onerror" not in section.body_html.replace("&lt;img src=x onerror=alert(1)&gt;", "")
     assert "javascript:" not in section.body_html
     assert section.toc == [{"id": "new-part", "level": 2, "text": "New part"}]
+
+
+def test_the_admin_is_named_after_the_course(instructor_client, seed_course):
+    html = instructor_client.get(reverse("admin:index")).content.decode()
+    assert "Django administration" not in html
+    assert "Django site admin" not in html
+    assert f"{seed_course.course.title}: administration" in html
+    assert (
+        f"<title>Edit the course and follow how learners do | {seed_course.course.title} admin"
+        in html
+    )
+
+
+def test_chapter_titles_are_edited_one_row_per_chapter(instructor_client, seed_course):
+    course = seed_course.course
+    url = reverse("admin:course_course_change", args=[course.pk])
+    html = instructor_client.get(url).content.decode()
+    assert 'name="chapter_titles"' not in html
+    assert "Chapter 2 title" in html
+    data = {"title": course.title, "slug": course.slug, "description": course.description}
+    response = instructor_client.post(url, {**data, "chapter_2": "  Operations  "})
+    assert response.status_code == 302
+    course.refresh_from_db()
+    assert course.chapter_titles == {"2": "Operations"}
+    assert 'value="Operations"' in instructor_client.get(url).content.decode()
+    instructor_client.post(url, {**data, "chapter_2": ""})
+    course.refresh_from_db()
+    assert course.chapter_titles == {}

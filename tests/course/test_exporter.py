@@ -148,3 +148,26 @@ def test_an_empty_database_has_nothing_to_export(db, tmp_path):
     assert not Course.objects.exists()
     with pytest.raises(CommandError, match="no course to export"):
         run_command("export_content", tmp_path / "out")
+
+
+def test_files_in_another_layout_that_say_the_same_are_left_untouched(tmp_path):
+    content = write_course(tmp_path / "content", 2)
+    run_command("import_content", content)
+    first, second = sorted(path.parent for path in content.glob("*/lesson.md"))
+    # Written by hand: indented, a comment, a blank line; the same course, quiz and lesson.
+    for path in [content / "course.toml", first / "quiz.toml"]:
+        lines = path.read_text().splitlines()
+        path.write_text(
+            "# Edited by hand.\n\n"
+            + "\n".join("    " + line if " = " in line else line for line in lines)
+            + "\n"
+        )
+    by_hand = course_files(content)
+    Section.objects.filter(number="1.2").update(title="Renamed in the admin")
+    out = run_command("export_content", content)
+    after = course_files(content)
+    unchanged = [name for name in by_hand if name.split("/")[0] != second.name]
+    assert {name: after[name] for name in unchanged} == {name: by_hand[name] for name in unchanged}
+    assert f"{second.name}/lesson.md" in out
+    assert "Renamed in the admin" in (second / "lesson.md").read_text()
+    assert "1 file(s) changed, 4 unchanged" in out

@@ -104,6 +104,20 @@ def test_a_draft_is_previewed_as_a_learner_from_its_change_page(instructor_clien
     assert Client().get(seed_course.get_absolute_url()).status_code == 404
 
 
+def test_a_draft_preview_offers_no_quiz_that_would_not_open(instructor_client, seed_course):
+    Section.objects.filter(pk=seed_course.pk).update(published=False)
+    quiz_url = seed_course.quiz.get_absolute_url()
+    assert instructor_client.get(quiz_url).status_code == 404
+    html = instructor_client.get(seed_course.get_absolute_url()).content.decode()
+    links = {attrs.get("href") for tag, attrs in ParsedHTML(html).elements if tag == "a"}
+    assert quiz_url not in links
+    assert "Take the quiz" not in html
+    assert "The quiz opens when this section is published." in html
+    questions = reverse("admin:quizzes_quiz_change", args=[seed_course.quiz.pk])
+    assert questions in links
+    assert instructor_client.get(questions).status_code == 200
+
+
 def test_publishing_a_draft_shows_it_to_learners(instructor_client, seed_course):
     Section.objects.filter(pk=seed_course.pk).update(published=False)
     seed_course.refresh_from_db()

@@ -4,6 +4,7 @@ from django.urls import reverse
 from quizzes.analysis import question_results, quiz_result
 from quizzes.models import Learner
 from quizzes.scoring import answer_question, start_attempt
+from quizzes.versions import record_versions
 from tests.support import take_quiz
 
 pytestmark = pytest.mark.django_db
@@ -94,3 +95,17 @@ def test_each_question_shows_the_share_of_sure_answers_that_were_wrong(small_cou
         answer_question(answer=response, raw_choice_ids=[choice.pk], confidence=confidence)
     first = question_results(quiz)[0]
     assert (first.sure, first.sure_wrong, first.sure_wrong_percent) == (3, 2, 67)
+
+
+def test_the_item_analysis_shows_each_prompt_as_learners_read_it(instructor_client, small_course):
+    question = small_course.quiz.questions.get(position=1)
+    question.prompt = "Q&A: is *this* <img src=x> right?"
+    question.save()
+    record_versions([question])
+    url = reverse("admin:quizzes_quiz_change", args=[small_course.quiz.pk])
+    html = instructor_client.get(url).content.decode()
+    analysis = html.split('class="item-analysis"')[1]
+    # Escaped exactly once: the page shows "Q&A" and "<img src=x>", not entities.
+    assert "Q&amp;A: is this &lt;img src=x&gt; right?" in analysis
+    assert "&amp;amp;" not in analysis
+    assert "&amp;lt;" not in analysis

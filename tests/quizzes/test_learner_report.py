@@ -50,7 +50,10 @@ def visitor(course):
 
 
 def rows_of(response):
-    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    text = b"".join(response.streaming_content).decode()
+    # Spreadsheet programs read the file as UTF-8 only after a byte-order mark.
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
 
 
 def test_the_report_lists_sections_read_and_best_score_per_quiz(instructor_client, ada, visitor):
@@ -121,6 +124,9 @@ def test_the_csv_has_one_row_per_answer(instructor_client, course, ada, visitor)
         "learner",
         "attempt",
         "section",
+        "quiz",
+        "score",
+        "finished",
         "question",
         "chosen",
         "correct",
@@ -130,13 +136,19 @@ def test_the_csv_has_one_row_per_answer(instructor_client, course, ada, visitor)
     assert len(rows) == 1 + 4 + 4 + 4 + 1
     first = rows[1]
     assert first[0] == "ada"
-    assert first[2:6] == ["1.1", "Q1: First?", "Choice 1", "yes"]
-    assert first[6] == ""  # no "I'm sure" or "I'm guessing" given
-    assert first[7].endswith("+00:00")
-    assert rows[3][3:6] == ["Q3: Third?", "Choice 2", "no"]
-    assert rows[7][3:6] == ["Q3: Third?", "Choice 1 | Choice 3", "yes"]
+    assert first[2:4] == ["1.1", course[0].quiz.title]
+    assert first[4] == "25"  # the attempt's score, on each of its rows
+    assert first[5].endswith("+00:00")
+    assert first[6:9] == ["Q1: First?", "Choice 1", "yes"]
+    assert first[9] == ""  # no "I'm sure" or "I'm guessing" given
+    assert first[10].endswith("+00:00")
+    assert rows[3][6:9] == ["Q3: Third?", "Choice 2", "no"]
+    assert rows[7][4] == "100"
+    assert rows[7][6:9] == ["Q3: Third?", "Choice 1 | Choice 3", "yes"]
     assert [row[0] for row in rows[9:]] == [f"Anonymous learner {visitor.pk}"] * 5
-    assert rows[-1][2:6] == ["1.1", "Q1: First?", "Choice 2", "no"]
+    assert rows[-1][2:3] + rows[-1][6:9] == ["1.1", "Q1: First?", "Choice 2", "no"]
+    # The attempt still open has no score and no finishing time yet.
+    assert rows[-1][4:6] == ["", ""]
 
 
 def test_the_csv_cannot_smuggle_a_formula_into_a_spreadsheet(instructor_client, course):
@@ -145,9 +157,12 @@ def test_the_csv_cannot_smuggle_a_formula_into_a_spreadsheet(instructor_client, 
     question.choices.filter(position=1).update(text="+1 or -1")
     record_versions([Question.objects.prefetch_related("choices").get(pk=question.pk)])
     take_quiz(course[0].quiz, {1: [1]}, learner=learner, finished=False)
+    course[0].quiz.title = "=cmd|' /C calc'!A0"
+    course[0].quiz.save()
     (row,) = rows_of(instructor_client.get(reverse(CSV_URL)))[1:]
     assert row[0] == "'=HYPERLINK(evil)"
-    assert row[4] == "'+1 or -1"
+    assert row[3] == "'=cmd|' /C calc'!A0"
+    assert row[7] == "'+1 or -1"
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
