@@ -10,30 +10,31 @@ editing which takeaway or heading a question belongs to, changes no meaning.
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from quizzes.models import Question, QuestionVersion, VersionChoice, VersionPair
+from quizzes.models import Choice, Pair, Question, QuestionVersion, VersionChoice, VersionPair
 
 
-def _active_choices(question):
-    return sorted(
-        (choice for choice in question.choices.all() if choice.active), key=lambda c: c.position
+def _rows(question, given):
+    """The question's active choices and (match questions) pairs, in order: from `given`
+    when the caller has them at hand, else from the prefetched relations."""
+    choices, pairs = given[question] if question in given else (
+        question.choices.all(), question.pairs.all() if question.kind == Question.MATCH else []
+    )  # fmt: skip
+    return (
+        sorted((c for c in choices if c.active), key=lambda choice: choice.position),
+        sorted(pairs, key=lambda pair: pair.position) if question.kind == Question.MATCH else [],
     )
 
 
-def _pairs(question):
-    if question.kind != Question.MATCH:
-        return []
-    return sorted(question.pairs.all(), key=lambda pair: pair.position)
-
-
-def fingerprint(question: Question) -> str:
+def fingerprint(question: Question, *, given=None) -> str:
     """What the question means now; `question` comes with its choices and pairs."""
-    choices = [[c.key, c.text, c.correct, c.feedback] for c in _active_choices(question)]
+    active_choices, pairs = _rows(question, given or {})
+    choices = [[c.key, c.text, c.correct, c.feedback] for c in active_choices]
     meaning = {
         "kind": question.kind,
         "prompt": question.prompt,
@@ -43,18 +44,24 @@ def fingerprint(question: Question) -> str:
     }
     if question.kind == Question.MATCH:
         meaning["reuse_options"] = question.reuse_options
-        meaning["pairs"] = sorted([p.key, p.text, p.answer, p.feedback] for p in _pairs(question))
+        meaning["pairs"] = sorted([p.key, p.text, p.answer, p.feedback] for p in pairs)
     return hashlib.sha256(json.dumps(meaning, sort_keys=True).encode()).hexdigest()
 
 
-def record_versions(questions: Iterable[Question]) -> list[Question]:
+def record_versions(
+    questions: Iterable[Question],
+    *,
+    given: Mapping[Question, tuple[list[Choice], list[Pair]]] | None = None,
+) -> list[Question]:
     """Give each question whose meaning changed (or that has none) a new current version;
-    `questions` come with their choices, pairs and current version prefetched. Returns the
-    questions that got one."""
+    `questions` come with their choices, pairs and current version prefetched, or, for
+    questions just inserted, their choices and pairs are `given`. Returns the questions
+    that got one."""
+    given = given or {}
     changed = []
     for question in questions:
         current = question.current_version
-        digest = fingerprint(question)
+        digest = fingerprint(question, given=given)
         if current is None or current.fingerprint != digest:
             changed.append((question, digest))
     if not changed:
@@ -93,7 +100,7 @@ def record_versions(questions: Iterable[Question]) -> list[Question]:
                 feedback_html=choice.feedback_html,
             )
             for (question, _), version in zip(changed, versions, strict=True)
-            for choice in _active_choices(question)
+            for choice in _rows(question, given)[0]
         )
         VersionPair.objects.bulk_create(
             VersionPair(
@@ -106,7 +113,7 @@ def record_versions(questions: Iterable[Question]) -> list[Question]:
                 feedback_html=pair.feedback_html,
             )
             for (question, _), version in zip(changed, versions, strict=True)
-            for pair in _pairs(question)
+            for pair in _rows(question, given)[1]
         )
         for (question, _), version in zip(changed, versions, strict=True):
             question.current_version = version

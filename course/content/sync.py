@@ -206,7 +206,7 @@ def _sync_quiz(section, takeaways, data, *, new_section=False):
     if new_questions:
         # Most of a first import: questions and choices in a few statements, not one each.
         _insert(Question, new_questions)
-        _insert(
+        choices = _insert(
             Choice,
             [
                 Choice(question=question, **_choice_values(choice, choice_position))
@@ -216,7 +216,7 @@ def _sync_quiz(section, takeaways, data, *, new_section=False):
                 )
             ],
         )
-        _insert(
+        pairs = _insert(
             Pair,
             [
                 Pair(question=question, **_pair_values(pair, pair_position))
@@ -227,13 +227,25 @@ def _sync_quiz(section, takeaways, data, *, new_section=False):
             ],
         )
         changed = True
-    if changed:
+    if new_quiz:
+        # Every question is new and its rows are at hand: no need to read them back.
+        record_versions(new_questions, given=_rows_by_question(new_questions, choices, pairs))
+    elif changed:
         record_versions(
             quiz.questions.filter(active=True)
             .select_related("current_version")
             .prefetch_related("choices", "pairs")
         )
     return changed
+
+
+def _rows_by_question(questions, choices, pairs):
+    given = {question: ([], []) for question in questions}
+    for choice in choices:
+        given[choice.question][0].append(choice)
+    for pair in pairs:
+        given[pair.question][1].append(pair)
+    return given
 
 
 def _free_positions(quiz, questions, question_data):
