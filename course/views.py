@@ -47,6 +47,7 @@ def _render_outline(request, learner, **extra):
         for number, entries in groupby(progress.sections, key=lambda e: e.section.chapter)
     ]
     step = next_step(progress, learner.last_section_id if learner else None)
+    open_attempts = {entry.section.pk: entry.open_attempt_id for entry in progress.sections}
     return render(
         request,
         "course/outline.html",
@@ -57,6 +58,7 @@ def _render_outline(request, learner, **extra):
             "started": learner is not None,
             "next_section": step[0] if step else None,
             "next_kind": step[1] if step else None,
+            "open_attempt_id": open_attempts[step[0].pk] if step else None,
             **extra,
         },
     )

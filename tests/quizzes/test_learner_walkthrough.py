@@ -1,0 +1,70 @@
+"""The learner findings of the walk-through (issue 15): each as the learner met it."""
+
+import pytest
+from django.urls import reverse
+
+from quizzes.models import Attempt
+from tests.builders import question_toml
+from tests.support import answer_form, question_url
+
+pytestmark = pytest.mark.django_db
+
+
+def finish(client, attempt):
+    client.post(reverse("quizzes:finish", args=[attempt.pk]))
+
+
+# A passed quiz counts the lesson as read
+
+
+def test_passing_the_quiz_counts_the_lesson_read_and_complete(
+    client, course_of, start_quiz, answer_all
+):
+    first, second = course_of(2)
+    finish(client, answer_all(start_quiz(first)))
+    html = client.get("/").content.decode()
+    assert "<strong>50%</strong>" in html
+    assert '<span class="badge badge-read">Read</span>' in html
+    assert f'href="{second.get_absolute_url()}">Continue: 1.2' in html
+
+
+def test_the_outline_says_why_a_section_is_not_complete(client, course_of):
+    first, _second = course_of(2)
+    client.post(reverse("quizzes:lesson_complete", args=[first.slug]), {"complete": "1"})
+    html = client.get("/").content.decode()
+    assert "Not complete: Quiz not passed yet" in html
+
+
+def test_a_lesson_without_a_quiz_is_complete_once_marked_read(client, tmp_path, db):
+    from django.core.management import call_command
+
+    from tests.builders import write_course
+
+    call_command("import_content", str(write_course(tmp_path / "c", 1, with_quiz=False)))
+    client.post(reverse("quizzes:lesson_complete", args=["section-1"]), {"complete": "0"})
+    client.get(reverse("course:lesson", args=["section-1"]))
+    client.post(reverse("quizzes:lesson_complete", args=["section-1"]), {"complete": "1"})
+    html = client.get("/").content.decode()
+    assert "<strong>100%</strong>" in html
+
+
+def test_continue_opens_the_open_question_of_an_attempt_left_open(client, small_course, start_quiz):
+    attempt = start_quiz(small_course)
+    client.post(question_url(attempt, 1), answer_form(attempt, 1))
+    html = client.get("/").content.decode()
+    resume = reverse("quizzes:attempt", args=[attempt.pk])
+    assert f'href="{resume}">Continue: 1.1 quiz' in html
+    assert client.get(resume)["Location"] == question_url(attempt, 2)
+
+
+# Retained counts only takeaways a question tests
+
+
+def test_retained_counts_only_takeaways_with_a_question(client, course_of, start_quiz):
+    (section,) = course_of(1, questions=[question_toml(prompt="Only?", takeaway=1)])
+    attempt = start_quiz(section)
+    client.post(question_url(attempt, 1), {**answer_form(attempt, 1), "confidence": "sure"})
+    finish(client, attempt)
+    assert Attempt.objects.get().passed
+    html = client.get("/").content.decode()
+    assert "Retained 100%" in html
