@@ -68,3 +68,52 @@ def test_retained_counts_only_takeaways_with_a_question(client, course_of, start
     assert Attempt.objects.get().passed
     html = client.get("/").content.decode()
     assert "Retained 100%" in html
+
+
+# The question card
+
+
+def test_check_with_no_answer_keeps_the_confidence_choice(client, small_course, start_quiz):
+    attempt = start_quiz(small_course)
+    response = client.post(question_url(attempt, 1), {"confidence": "sure"})
+    assert response.status_code == 422
+    html = response.content.decode()
+    assert 'value="sure" id="confidence-sure" checked' in html
+    assert 'value="guessing" id="confidence-guessing">' in html
+
+
+def test_check_with_no_review_answer_keeps_the_confidence_choice(client, small_course, clock):
+    from datetime import timedelta
+
+    from quizzes.models import ReviewItem
+
+    client.post(reverse("quizzes:start", args=[small_course.slug]))
+    attempt = Attempt.objects.get()
+    client.post(question_url(attempt, 1), answer_form(attempt, 1, right=False))
+    clock.shift(timedelta(days=2))
+    item = ReviewItem.objects.get()
+    page = client.get(reverse("quizzes:review")).content.decode()
+    version = page.split('name="question_version" value="')[1].split('"')[0]
+    response = client.post(
+        reverse("quizzes:review_answer", args=[item.pk]),
+        {"question_version": version, "turn": item.reviews, "confidence": "guessing"},
+    )
+    assert 'value="guessing" id="confidence-guessing" checked' in response.content.decode()
+
+
+def test_select_all_that_apply_is_not_said_twice(client, course_of, start_quiz):
+    (section,) = course_of(
+        1,
+        questions=[
+            question_toml(
+                prompt="Which hold? Select all that apply.", kind="multiple", correct=(1, 2)
+            ),
+            question_toml(prompt="Which others?", kind="multiple", correct=(1, 2)),
+        ],
+    )
+    attempt = start_quiz(section)
+    said = client.get(question_url(attempt, 1)).content.decode()
+    assert said.lower().count("select all that apply") == 1
+    client.post(question_url(attempt, 1), answer_form(attempt, 1))
+    not_said = client.get(question_url(attempt, 2)).content.decode()
+    assert not_said.count("Select all that apply.") == 1
