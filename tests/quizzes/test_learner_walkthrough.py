@@ -117,3 +117,30 @@ def test_select_all_that_apply_is_not_said_twice(client, course_of, start_quiz):
     client.post(question_url(attempt, 1), answer_form(attempt, 1))
     not_said = client.get(question_url(attempt, 2)).content.decode()
     assert not_said.count("Select all that apply.") == 1
+
+
+# Times, logging out, the account link
+
+
+def test_my_progress_times_carry_their_zone(client, small_course, start_quiz, answer_all):
+    finish(client, answer_all(start_quiz(small_course)))
+    html = client.get(reverse("quizzes:progress")).content.decode()
+    finished_at = Attempt.objects.get().finished_at
+    assert f"{finished_at:%H:%M} UTC</time>" in html
+
+
+def test_logging_out_says_so_on_the_page_it_lands_on(client, db):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.create_user("ada", password="x"))
+    landed = client.post(reverse("logout"), follow=True).content.decode()
+    assert "You are logged out." in landed
+    assert "You are logged out." not in client.get("/").content.decode()
+
+
+def test_the_account_link_says_what_it_opens(client, db):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.create_user("ada", password="x"))
+    html = client.get("/").content.decode()
+    assert f'<a href="{reverse("password_change")}">Change password</a>' in html
