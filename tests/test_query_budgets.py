@@ -26,7 +26,7 @@ PAGES = {
     "course:lesson": 9,
     "quizzes:quiz": 6,
     "quizzes:question": 8,
-    "quizzes:results": 7,
+    "quizzes:results": 8,  # one for the next section it links to
     "quizzes:progress": 9,
     "quizzes:review": 8,
 }

@@ -144,3 +144,35 @@ def test_the_account_link_says_what_it_opens(client, db):
     client.force_login(get_user_model().objects.create_user("ada", password="x"))
     html = client.get("/").content.decode()
     assert f'<a href="{reverse("password_change")}">Change password</a>' in html
+
+
+# The results page
+
+
+def test_results_can_show_only_what_was_missed(client, small_course, start_quiz):
+    attempt = start_quiz(small_course)
+    for position in range(1, 5):
+        form = answer_form(attempt, position, right=position != 2)
+        client.post(question_url(attempt, position), form)
+    finish(client, attempt)
+    url = reverse("quizzes:results", args=[attempt.pk])
+    every = client.get(url).content.decode()
+    assert every.count('class="review-verdict"') == 4
+    assert 'href="?show=missed#answers">Show only the 1 question you missed' in every
+    missed = client.get(url, {"show": "missed"}).content.decode()
+    assert missed.count('class="review-verdict"') == 1
+    assert "Question 2: wrong" in missed
+
+
+def test_results_lead_to_the_next_section_or_back_to_the_outline(
+    client, course_of, start_quiz, answer_all
+):
+    first, second = course_of(2)
+    attempt = answer_all(start_quiz(first))
+    finish(client, attempt)
+    html = client.get(reverse("quizzes:results", args=[attempt.pk])).content.decode()
+    assert f'href="{second.get_absolute_url()}">Next section: 1.2' in html
+    last = answer_all(start_quiz(second))
+    finish(client, last)
+    html = client.get(reverse("quizzes:results", args=[last.pk])).content.decode()
+    assert 'href="/">Back to the course outline</a>' in html
