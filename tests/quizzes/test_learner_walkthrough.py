@@ -176,3 +176,30 @@ def test_results_lead_to_the_next_section_or_back_to_the_outline(
     finish(client, last)
     html = client.get(reverse("quizzes:results", args=[last.pk])).content.decode()
     assert 'href="/">Back to the course outline</a>' in html
+
+
+# Review in the site menu, and its count inside the card
+
+
+def test_review_is_in_the_site_menu_with_its_due_count(client, small_course, clock):
+    from datetime import timedelta
+
+    assert '<a href="/review/">Review</a>' in client.get("/progress/").content.decode()
+    client.post(reverse("quizzes:start", args=[small_course.slug]))
+    attempt = Attempt.objects.get()
+    client.post(question_url(attempt, 1), answer_form(attempt, 1, right=False))
+    clock.shift(timedelta(days=2))
+    html = client.get("/progress/").content.decode()
+    assert '<a href="/review/">Review <span class="badge">1 due</span></a>' in html
+
+
+def test_the_due_count_is_inside_the_card_htmx_swaps(client, small_course, clock):
+    from datetime import timedelta
+
+    client.post(reverse("quizzes:start", args=[small_course.slug]))
+    attempt = Attempt.objects.get()
+    client.post(question_url(attempt, 1), answer_form(attempt, 1, right=False))
+    clock.shift(timedelta(days=2))
+    html = client.get(reverse("quizzes:review")).content.decode()
+    card = html.split('id="question-card"')[1]
+    assert "1 review due today" in card
