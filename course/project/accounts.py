@@ -89,4 +89,5 @@ class PasswordReset(auth_views.PasswordResetView):
 def say_logged_out(sender, request, user, **kwargs):
     """The page logging out lands on says it worked (the session is new by then)."""
     if request is not None:
-        messages.success(request, "You are logged out.")
+        # Tagged "site": the site's pages show only their own messages, not the admin's.
+        messages.success(request, "You are logged out.", extra_tags="site")
