@@ -18,6 +18,7 @@ from django.utils.text import Truncator
 from markdown.extensions import Extension
 from markdown.extensions.tables import TableExtension
 from markdown.extensions.toc import TocExtension
+from markdown.postprocessors import RawHtmlPostprocessor
 from markdown.treeprocessors import Treeprocessor
 
 ALLOWED_TAGS = frozenset(
@@ -126,11 +127,24 @@ class _AccessibleTables(Treeprocessor):
                 parent.insert(index, wrapper)
 
 
+# What a script or style element holds is code, not text a reader should see.
+SCRIPT_OR_STYLE_RE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+
+
+class _RawHtmlAsText(RawHtmlPostprocessor):
+    """Raw HTML an author typed is stripped to its text (scripts and styles entirely).
+    Fenced code blocks share Markdown's stash: they are kept, and sanitized later."""
+
+    def stash_to_string(self, text):
+        text = str(text)
+        if text.startswith("<pre"):
+            return text
+        return bleach.clean(SCRIPT_OR_STYLE_RE.sub("", text), tags=set(), strip=True)
+
+
 class _CourseMarkdown(Extension):
     def extendMarkdown(self, md):
-        # Raw HTML in Markdown becomes visible text instead of markup.
-        md.preprocessors.deregister("html_block")
-        md.inlinePatterns.deregister("html")
+        md.postprocessors.register(_RawHtmlAsText(md), "raw_html", 30)
         md.treeprocessors.register(_AccessibleTables(md), "accessible_tables", 0)
 
 
@@ -173,8 +187,24 @@ def _markdown_to_html(text):
     return converter.convert(text)
 
 
+# After sanitizing, a link whose unsafe address was removed, and an image whose source
+# was: bleach writes attributes double-quoted, in the order given.
+LINK_WITHOUT_ADDRESS_RE = re.compile(r'<a(?: title="[^"]*")?>(.*?)</a>', re.DOTALL)
+IMAGE_WITHOUT_SOURCE_RE = re.compile(r"<img(?![^>]*\ssrc=)([^>]*)>")
+ALT_RE = re.compile(r'\salt="([^"]*)"')
+
+
+def _alt_text(match):
+    alt = ALT_RE.search(match.group(1))
+    return alt.group(1) if alt else ""
+
+
 def sanitize_html(html):
-    return _cleaner().clean(html)
+    """Allowed markup only; a link left without an address is its text, and an image
+    left without a source its alt text, so neither looks like something it is not."""
+    clean = _cleaner().clean(html)
+    clean = LINK_WITHOUT_ADDRESS_RE.sub(r"\1", clean)
+    return IMAGE_WITHOUT_SOURCE_RE.sub(_alt_text, clean)
 
 
 def render_markdown(text):

@@ -2,6 +2,7 @@
 
 from itertools import groupby
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.functional import SimpleLazyObject
@@ -22,10 +23,20 @@ def visible_sections(request: HttpRequest):
     return sections
 
 
+def _sees_the_shared_page(request, learner):
+    """A visitor without progress, not signed in, and with no message waiting for them
+    (such as "You are logged out."): a message is theirs alone, never cached."""
+    return (
+        learner is None
+        and not request.user.is_authenticated
+        and not len(messages.get_messages(request))
+    )
+
+
 @require_safe
 def outline(request: HttpRequest) -> HttpResponse:
     learner = current_learner(request)
-    if learner is None and not request.user.is_authenticated:
+    if _sees_the_shared_page(request, learner):
         return shared_page(
             request,
             key="shared-page:outline",
@@ -47,6 +58,7 @@ def _render_outline(request, learner, **extra):
         for number, entries in groupby(progress.sections, key=lambda e: e.section.chapter)
     ]
     step = next_step(progress, learner.last_section_id if learner else None)
+    open_attempts = {entry.section.pk: entry.open_attempt_id for entry in progress.sections}
     return render(
         request,
         "course/outline.html",
@@ -57,6 +69,7 @@ def _render_outline(request, learner, **extra):
             "started": learner is not None,
             "next_section": step[0] if step else None,
             "next_kind": step[1] if step else None,
+            "open_attempt_id": open_attempts[step[0].pk] if step else None,
             **extra,
         },
     )
@@ -65,7 +78,7 @@ def _render_outline(request, learner, **extra):
 @require_safe
 def lesson(request: HttpRequest, slug: str) -> HttpResponse:
     learner = current_learner(request)
-    if learner is None and not request.user.is_authenticated:
+    if _sees_the_shared_page(request, learner):
         return shared_page(
             request,
             key=f"shared-page:lesson:{slug}",

@@ -39,17 +39,22 @@ def question_card(
     """`choices` are the version's choices in the order shown (a match question's options,
     an order question's items). Once locked, `chosen_ids` or, for match and order
     questions, `parts` (AnswerPart rows or checking's Parts) say what was answered.
-    `selected` keeps what the learner set on a card shown again with an error.
+    `selected` keeps what the learner set on a card shown again with an error (its
+    parts, and "confidence").
     `card_key` tells several cards on one page apart (their element ids)."""
     card = {
         "prompt_html": version.prompt_html,
         "kind": version.kind,
         "is_multiple": version.is_multiple,
+        # Many prompts already end "Select all that apply."; the card does not say it twice.
+        "says_select_all": version.is_multiple
+        and "select all that apply" not in version.prompt.lower(),
         "error": error,
         "card_key": card_key,
     }
     if not locked:
         card.update(_form(version, choices, selected or {}))
+        card["chosen_confidence"] = (selected or {}).get("confidence", "")
         return card
     if version.in_parts:
         card["result"] = {

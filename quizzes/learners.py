@@ -16,7 +16,18 @@ SESSION_KEY = "learner_id"
 
 
 def current_learner(request: HttpRequest, *, create: bool = False) -> Learner | None:
-    """The request's learner; None when it has none yet and `create` is not set."""
+    """The request's learner; None when it has none yet and `create` is not set. A learner
+    found is kept on the request: the page and its menu's review count ask for it."""
+    found = getattr(request, "_learner", None)
+    if found is not None and found.user_id == request.user.pk:
+        return found
+    learner = _find_or_make_learner(request, create=create)
+    if learner is not None:
+        request._learner = learner
+    return learner
+
+
+def _find_or_make_learner(request, *, create):
     if request.user.is_authenticated:
         if create:
             return Learner.objects.get_or_create(user=request.user)[0]

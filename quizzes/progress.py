@@ -5,11 +5,11 @@ Every function here runs a fixed number of queries, whatever the size of the cou
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
 from course.models import KeyTakeaway, Section
-from quizzes.models import Attempt, Learner, LessonCompletion
+from quizzes.models import Attempt, Learner, LessonCompletion, Question
 from quizzes.review import retention_by_section
 
 
@@ -23,10 +23,19 @@ class QuizRecord:
     latest: int | None = None
     passed: bool = False
     in_progress: bool = False  # an attempt at the quiz is open
+    open_attempt_id: int | None = None
 
-    def add(self, *, score: int | None, passed: bool | None, finished: bool) -> None:
+    def add(
+        self,
+        *,
+        score: int | None,
+        passed: bool | None,
+        finished: bool,
+        attempt_id: int | None = None,
+    ) -> None:
         if not finished:
             self.in_progress = True
+            self.open_attempt_id = attempt_id
             return
         self.attempts += 1
         self.latest = score
@@ -38,20 +47,34 @@ class QuizRecord:
 class SectionProgress(QuizRecord):
     section: Section | None = None
     has_quiz: bool = False
-    read: bool = False
+    marked_read: bool = False  # the learner pressed "Mark lesson complete"
     takeaways: int = 0
     retained: int = 0
     due: int = 0
 
     @property
     def retained_percent(self):
-        """Share of the section's key takeaways the learner has shown they remember."""
+        """Share of the section's key takeaways tested by a question that the learner has
+        shown they remember."""
         return round(100 * self.retained / self.takeaways) if self.takeaways else 0
 
     @property
+    def read(self):
+        """The lesson counts as read when marked so, or when its quiz is passed: passing
+        shows the lesson was understood, and nobody should have to say it twice."""
+        return self.marked_read or self.passed
+
+    @property
     def complete(self):
-        """Lesson read and, where the section has a quiz, the quiz passed."""
-        return self.read and (self.passed or not self.has_quiz)
+        """Where the section has a quiz, the quiz passed; otherwise the lesson marked read."""
+        return self.passed if self.has_quiz else self.marked_read
+
+    @property
+    def not_complete_because(self) -> str:
+        """Why the section is not complete yet, in the learner's words; "" when it is."""
+        if self.complete:
+            return ""
+        return "Quiz not passed yet" if self.has_quiz else "Lesson not marked read"
 
 
 @dataclass
@@ -76,8 +99,10 @@ def course_progress(learner: Learner | None, sections: list[Section]) -> "Course
     entries = {
         s.pk: SectionProgress(section=s, has_quiz=s.quiz_or_none() is not None) for s in sections
     }
+    # Only a takeaway some question tests can be shown retained, so only those count.
+    tested = Question.objects.filter(takeaway_id=OuterRef("pk"), active=True)
     takeaway_counts = (
-        KeyTakeaway.objects.filter(section__in=entries)
+        KeyTakeaway.objects.filter(Exists(tested), section__in=entries)
         .values("section_id")
         .annotate(count=Count("pk"))
         .values_list("section_id", "count")
@@ -90,24 +115,32 @@ def course_progress(learner: Learner | None, sections: list[Section]) -> "Course
     if learner is not None:
         read = LessonCompletion.objects.filter(learner=learner, section__in=entries)
         for section_id in read.values_list("section_id", flat=True):
-            entries[section_id].read = True
+            entries[section_id].marked_read = True
         attempts = (
             Attempt.objects.filter(learner=learner, quiz__section__in=entries, abandoned=False)
             .order_by("finished_at")
-            .values_list("quiz__section_id", "score", "passed", "finished_at")
+            .values_list("quiz__section_id", "pk", "score", "passed", "finished_at")
         )
-        for section_id, score, passed, finished_at in attempts:
-            entries[section_id].add(score=score, passed=passed, finished=finished_at is not None)
+        for section_id, attempt_id, score, passed, finished_at in attempts:
+            entries[section_id].add(
+                score=score,
+                passed=passed,
+                finished=finished_at is not None,
+                attempt_id=attempt_id,
+            )
     return CourseProgress(sections=list(entries.values()))
 
 
 def next_step(progress: CourseProgress, last_section_id: int | None) -> tuple[Section, str] | None:
-    """Where Continue goes: the first unread lesson, quiz not passed or quiz attempt left
-    open, from the last section visited onwards, wrapping round to the start; None when
-    everything is done."""
+    """Where Continue goes: the first quiz attempt left open, unread lesson or quiz not
+    passed, from the last section visited onwards, wrapping round to the start; None when
+    everything is done. An open attempt comes before its lesson: the learner chose to
+    start it."""
     entries = progress.sections
     start = next((i for i, e in enumerate(entries) if e.section.pk == last_section_id), 0)
     for entry in entries[start:] + entries[:start]:
+        if entry.in_progress:
+            return entry.section, "quiz"
         if not entry.read:
             return entry.section, "lesson"
         if entry.has_quiz and (not entry.passed or entry.in_progress):

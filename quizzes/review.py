@@ -205,7 +205,7 @@ def retention_by_section(learner: Learner | None) -> dict[int, tuple[int, int]]:
         ReviewItem.objects.filter(learner=learner)
         .values("takeaway__section_id")
         .annotate(
-            retained=Count("pk", filter=Q(retained=True)),
+            retained=Count("pk", filter=Q(retained=True) & reviewable()),
             due=Count("pk", filter=Q(due_at__lte=end_of_today()) & reviewable()),
         )
     )

@@ -3,9 +3,12 @@
 from axes.utils import reset as reset_login_failures
 from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.signals import user_logged_out
+from django.dispatch import receiver
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -80,3 +83,11 @@ class PasswordReset(auth_views.PasswordResetView):
         if all(allowed):
             return super().form_valid(form)
         return HttpResponseRedirect(self.get_success_url())
+
+
+@receiver(user_logged_out, dispatch_uid="say_logged_out")
+def say_logged_out(sender, request, user, **kwargs):
+    """The page logging out lands on says it worked (the session is new by then)."""
+    if request is not None:
+        # Tagged "site": the site's pages show only their own messages, not the admin's.
+        messages.success(request, "You are logged out.", extra_tags="site")

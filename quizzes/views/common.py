@@ -39,6 +39,12 @@ def answer_parts(form) -> dict[str, str]:
     return {name: value for name, value in form.items() if name.startswith(("pair-", "place-"))}
 
 
+def kept_on_error(form) -> dict[str, str]:
+    """What a card shown again with an error keeps of what the learner set: a match or
+    order answer's fields and how sure they said they were."""
+    return {**answer_parts(form), "confidence": form.get("confidence", "")}
+
+
 def refusal_page(
     request: HttpRequest, refusal: AnswerRefused, *, attempt: Attempt | None = None
 ) -> TemplateResponse:

@@ -12,7 +12,13 @@ from quizzes.checking import FIXABLE, AnswerRefused
 from quizzes.learners import current_learner
 from quizzes.models import QuestionVersion, ReviewAnswer
 from quizzes.review import answer_review, due_items, question_for, shuffled_choices, upcoming
-from quizzes.views.common import answer_parts, page_or_fragment, refusal_page, wants_fragment
+from quizzes.views.common import (
+    answer_parts,
+    kept_on_error,
+    page_or_fragment,
+    refusal_page,
+    wants_fragment,
+)
 
 WRONG_REVIEW = "That review answer is not one this page asked for. Reload the Review page."
 
@@ -115,7 +121,7 @@ def submit_review(request: HttpRequest, item_id: int) -> HttpResponse:
             version,
             due_count=None,
             error=refusal.message,
-            selected=answer_parts(request.POST),
+            selected=kept_on_error(request.POST),
             status=refusal.status,
         )
     if not wants_fragment(request):

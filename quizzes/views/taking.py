@@ -16,6 +16,7 @@ from quizzes.models import Answer, Attempt, Quiz
 from quizzes.progress import QuizRecord
 from quizzes.views.common import (
     answer_parts,
+    kept_on_error,
     own_attempt,
     page_or_fragment,
     refusal_page,
@@ -180,7 +181,7 @@ def _answer(request, attempt, answer: Answer):
             answer,
             error=refusal.message,
             status=refusal.status,
-            selected=answer_parts(request.POST),
+            selected=kept_on_error(request.POST),
         )
     if not wants_fragment(request):
         return redirect("quizzes:question", attempt.pk, answer.position)

@@ -12,8 +12,24 @@ def test_no_payload_survives_as_markup(payload):
     assert_no_markup_from_authors(ParsedHTML(render_markdown(payload)).elements)
 
 
-def test_raw_html_is_shown_as_text():
-    assert render_markdown("<b>bold</b>") == "<p>&lt;b&gt;bold&lt;/b&gt;</p>"
+def test_raw_html_tags_are_stripped_keeping_their_text():
+    # Issue 15: raw HTML was shown as literal code; the docs say it is stripped.
+    assert render_markdown("<b>bold</b>") == "<p>bold</p>"
+    block = render_markdown('<div class="x">\n<p>Block text</p>\n</div>')
+    assert "Block text" in block
+    assert "div" not in block
+    assert render_markdown("Hi <script>alert(1)</script> there") == "<p>Hi alert(1) there</p>"
+    assert "alert" not in render_markdown("<script>\nalert(1)\n</script>")
+    assert "&lt;b&gt;" in render_markdown("`<b>`")
+    assert "&lt;b&gt;" in render_markdown("```\n<b>\n```")
+
+
+def test_a_link_whose_address_was_removed_is_its_text_only():
+    assert render_markdown("[click](javascript:alert(1))") == "<p>click</p>"
+
+
+def test_an_image_whose_source_was_removed_is_its_alt_text():
+    assert render_markdown("![A chart](http://example.org/x.png)") == "<p>A chart</p>"
 
 
 def test_safe_links_and_images_are_kept():

@@ -1,0 +1,16 @@
+"""The site menu's Review link and how many reviews are due for the learner today."""
+
+from django import template
+
+from quizzes.learners import current_learner
+from quizzes.review import due_items
+
+register = template.Library()
+
+
+@register.inclusion_tag("includes/review_link.html", takes_context=True)
+def review_link(context):
+    """A visitor without a learner runs no query: shared cached pages stay shared."""
+    request = context.get("request")
+    learner = current_learner(request) if request is not None else None
+    return {"due": due_items(learner).count() if learner is not None else 0}
