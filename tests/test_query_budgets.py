@@ -38,6 +38,8 @@ ACTIONS = {"lesson_complete": 11, "start": 15, "first_start": 17, "answer": 18, 
 FIRST_VISIT = {"course:outline": 5, "course:lesson": 5}
 FROM_THE_CACHE = {"course:outline": 0, "course:lesson": 0}
 HEALTH_CHECK = 0
+# Search (the sections that match, their takeaways), for a visitor and for a signed-in user.
+SEARCH = {"anonymous": 2, "signed in": 4}
 # A learner's first visit of the day also saves their session, so that it lasts a year from
 # that visit (course/project/sessions.py).
 DAILY_SESSION_SAVE = 2
@@ -230,6 +232,21 @@ def test_the_next_visitor_gets_the_page_from_the_cache(
     with django_assert_num_queries(FROM_THE_CACHE[name]):
         response = Client().get(url)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("who", SEARCH)
+@pytest.mark.parametrize("sections", [1, 50])
+def test_search_keeps_its_budget_and_query_count_from_1_section_to_50(
+    client, course_of, who, sections, django_assert_max_num_queries
+):
+    course_of(sections)
+    if who == "signed in":
+        client.force_login(get_user_model().objects.create_user("ada", password="x"))
+    url = reverse("course:search") + "?q=section+text"
+    with django_assert_max_num_queries(SEARCH[who]):
+        response = client.get(url)
+    assert response.content.decode().count('class="search-excerpt"') == min(sections, 20)
+    assert count_queries(client, url) == SEARCH[who]
 
 
 def test_the_health_check_answers_ok_without_touching_the_database(
