@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 from course.models import Course, Section
 from course.page_cache import SHARED_PAGE_SECONDS, shared_page
 from course.search import QueryTooLong, search_sections
+from quizzes.completion import completion_record
 from quizzes.learners import current_learner
 from quizzes.models import LessonCompletion
 from quizzes.progress import course_progress, next_step, record_visit
@@ -60,6 +61,7 @@ def _render_outline(request, learner, **extra):
             "started": learner is not None,
             "next_section": step[0] if step else None,
             "next_kind": step[1] if step else None,
+            "completion_record": completion_record(learner=learner, progress=progress),
             **extra,
         },
     )

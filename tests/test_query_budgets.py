@@ -43,6 +43,9 @@ SEARCH = {"anonymous": 2, "signed in": 4}
 # A learner's first visit of the day also saves their session, so that it lasts a year from
 # that visit (course/project/sessions.py).
 DAILY_SESSION_SAVE = 2
+# The first page (the outline or My progress) to show a learner their course complete also
+# makes their completion record (quizzes/completion.py); later pages fetch it with them.
+COMPLETION_RECORD_MADE = 5
 # The item analysis on the quiz's admin page: exactly this many, however many attempts.
 ITEM_ANALYSIS = {question_results: 1, quiz_result: 2}
 
@@ -90,6 +93,8 @@ def test_every_page_and_action_of_a_learner_keeps_its_budget(
     with django_assert_max_num_queries(ACTIONS["finish"]):
         client.post(reverse("quizzes:finish", args=[attempt.pk]))
     open_attempt = start_quiz(section)  # a new attempt, for the question page
+    with django_assert_max_num_queries(PAGES["course:outline"] + COMPLETION_RECORD_MADE):
+        client.get(reverse("course:outline"))  # the course of 1 section is now complete
     for name, budget in PAGES.items():
         cache.clear()  # measure the page as rendered, not as cached
         if name == "quizzes:question":
@@ -134,6 +139,8 @@ def test_progress_pages_keep_their_budget_and_query_count_from_1_section_to_50(
     client.force_login(user)
     url = reverse(name)
     build_history(learner, course_of(1), 1)
+    with django_assert_max_num_queries(PAGES[name] + COMPLETION_RECORD_MADE):
+        client.get(url)  # the course is complete: the record is made
     with django_assert_max_num_queries(PAGES[name]):
         client.get(url)
     small = count_queries(client, url)
