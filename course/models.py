@@ -67,6 +67,8 @@ class Section(models.Model):
     search_text = models.TextField(
         editable=False,
         default="",
+        # Also the database's own default: rows written by older code, migrations included.
+        db_default="",
         help_text="The title, key takeaways and lesson text as plain text, for the site's search.",
     )
     updated_at = models.DateTimeField(auto_now=True)

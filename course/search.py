@@ -71,8 +71,8 @@ def search_sections(query: str, *, limit: int = 20) -> list[SearchResult]:
         search_query = SearchQuery(phrase, config="english", search_type="websearch")
         # The plain match as well: PostgreSQL drops common words ("the", "how") from a query.
         sections = (
-            sections.annotate(rank=SearchRank(vector, search_query))
-            .filter(Q(rank__gt=0) | every_word)
+            sections.annotate(document=vector, rank=SearchRank(vector, search_query))
+            .filter(Q(document=search_query) | every_word)
             .order_by("title_is_query", "-rank", "sort_key")
         )
     else:

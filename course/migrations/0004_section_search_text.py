@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='section',
             name='search_text',
-            field=models.TextField(default='', editable=False, help_text="The title, key takeaways and lesson text as plain text, for the site's search."),
+            field=models.TextField(db_default='', default='', editable=False, help_text="The title, key takeaways and lesson text as plain text, for the site's search."),
         ),
         migrations.RunPython(fill_search_text, migrations.RunPython.noop),
     ]

@@ -3,6 +3,7 @@ shown escaped with the match marked, and a link to the heading it sits under."""
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 
 from course.models import Section
@@ -172,3 +173,11 @@ def test_the_search_text_follows_an_import_that_changes_only_takeaways(content):
     lesson.write_text(lesson.read_text().replace("Takeaway 2 of 1.1.", "Giraffes."))
     call_command("import_content", str(content), verbosity=0)
     assert [r.section.slug for r in search_sections("giraffes")] == ["one"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="full-text search on PostgreSQL")
+def test_on_postgresql_other_forms_of_a_word_match_and_are_marked(client, content):
+    import_sections(content, ("1.1", "one", {"body": "## A\n\nOne serving pattern."}))
+    response = client.get(SEARCH, {"q": "patterns"})
+    assert result_links(response) == ["/sections/one/#a"]
+    assert "<mark>patt</mark>ern." in response.content.decode()
