@@ -176,6 +176,10 @@ class SectionAdmin(admin.ModelAdmin):
         body_html = render_markdown(request.POST.get("body", ""))
         return TemplateResponse(request, LIVE_PREVIEW_TEMPLATE, {"body_html": body_html})
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        form.instance.refresh_search_text()  # the takeaways are saved after the section
+
     @admin.display(description="What learners see")
     def preview(self, section):
         # body_html was sanitized by course.rendering when the section was saved.

@@ -8,7 +8,7 @@ from django.db import models
 from django.urls import reverse
 
 from course.content.format import clean_body, clean_text
-from course.rendering import render_lesson
+from course.rendering import lesson_text, render_lesson
 
 SECTION_NUMBER_RE = re.compile(r"^\d{1,4}(\.\d{1,4}){0,3}$")
 validate_section_number = RegexValidator(
@@ -64,6 +64,13 @@ class Section(models.Model):
     published = models.BooleanField(
         default=False, help_text="Only published sections are shown to learners."
     )
+    search_text = models.TextField(
+        editable=False,
+        default="",
+        # Also the database's own default: rows written by older code, migrations included.
+        db_default="",
+        help_text="The title, key takeaways and lesson text as plain text, for the site's search.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
     # Bookkeeping between the database and content/ (see course/content/).
     source_folder = models.CharField(
@@ -91,6 +98,8 @@ class Section(models.Model):
 
     def save(self, *args, **kwargs):
         self.render()
+        takeaways = self.takeaways.values_list("text", flat=True) if self.pk else []
+        self.search_text = self.searchable_text(takeaways)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -109,6 +118,18 @@ class Section(models.Model):
         self.chapter = int(self.number.split(".")[0])
         if getattr(self, "_rendered_body", None) != self.body:
             self.use_rendered_body(*render_lesson(self.body))
+
+    def searchable_text(self, takeaways) -> str:
+        """What search looks in: the title, the key takeaways' text and the lesson's text,
+        read from the sanitized HTML (never from the Markdown)."""
+        body_text = " ".join(lesson_text(self.body_html, self.toc)[0].split())
+        return "\n".join([self.title, *takeaways, body_text])
+
+    def refresh_search_text(self) -> None:
+        """Store the searchable text again: takeaways are saved after their section, by the
+        importer and by the admin, which call this once they are."""
+        self.search_text = self.searchable_text(self.takeaways.values_list("text", flat=True))
+        Section.objects.filter(pk=self.pk).update(search_text=self.search_text)
 
     def quiz_or_none(self):
         """The section's quiz, or None when it has none."""

@@ -274,3 +274,44 @@ def missing_heading(toc: list[dict], heading_id: str) -> str | None:
     if heading_id in ids:
         return None
     return ", ".join(sorted(ids)) or "none"
+
+
+class _TextCollector(HTMLParser):
+    # Elements whose start or end separates words, as a browser would lay them out apart.
+    BLOCKS = frozenset(
+        {"p", "li", "td", "th", "tr", "br", "pre", "blockquote", "dd", "dt", "div", *HEADINGS}
+    )
+
+    def __init__(self, heading_ids):
+        super().__init__(convert_charrefs=True)
+        self.heading_ids = heading_ids
+        self.parts = []
+        self.length = 0
+        self.headings = []
+
+    def _add(self, text):
+        self.parts.append(text)
+        self.length += len(text)
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.BLOCKS:
+            self._add(" ")
+        heading_id = dict(attrs).get("id")
+        if tag in HEADINGS and heading_id in self.heading_ids:
+            self.headings.append((self.length, heading_id))
+
+    def handle_endtag(self, tag):
+        if tag in self.BLOCKS:
+            self._add(" ")
+
+    def handle_data(self, data):
+        self._add(re.sub(r"\s+", " ", data))
+
+
+def lesson_text(safe_html: str, toc: list[dict]) -> tuple[str, list[tuple[int, str]]]:
+    """The plain text of already sanitized lesson HTML, and where each heading of its table
+    of contents starts in it: (offset, heading id), in text order."""
+    collector = _TextCollector({entry["id"] for entry in toc})
+    collector.feed(safe_html)
+    collector.close()
+    return "".join(collector.parts), collector.headings

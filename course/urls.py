@@ -1,4 +1,4 @@
-"""The lessons app's URLs: the course outline and each section's lesson."""
+"""The lessons app's URLs: the course outline, each section's lesson and search."""
 
 from django.urls import path
 
@@ -9,4 +9,5 @@ app_name = "course"
 urlpatterns = [
     path("", views.outline, name="outline"),
     path("sections/<slug:slug>/", views.lesson, name="lesson"),
+    path("search/", views.search, name="search"),
 ]

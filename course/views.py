@@ -1,4 +1,4 @@
-"""The lessons app's pages: the course outline and a section's lesson."""
+"""The lessons app's pages: the course outline, a section's lesson and search."""
 
 from itertools import groupby
 
@@ -10,9 +10,13 @@ from django.views.decorators.http import require_safe
 
 from course.models import Course, Section
 from course.page_cache import SHARED_PAGE_SECONDS, shared_page
+from course.search import QueryTooLong, search_sections
+from quizzes.completion import completion_record
 from quizzes.learners import current_learner
 from quizzes.models import LessonCompletion
 from quizzes.progress import course_progress, next_step, record_visit
+
+SEARCH_RESULTS = 20
 
 
 def visible_sections(request: HttpRequest):
@@ -70,6 +74,7 @@ def _render_outline(request, learner, **extra):
             "next_section": step[0] if step else None,
             "next_kind": step[1] if step else None,
             "open_attempt_id": open_attempts[step[0].pk] if step else None,
+            "completion_record": completion_record(learner=learner, progress=progress),
             **extra,
         },
     )
@@ -115,4 +120,24 @@ def _render_lesson(request, slug, learner, **extra):
             "shared_seconds": SHARED_PAGE_SECONDS,
             **extra,
         },
+    )
+
+
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    """Published sections matching the words of ?q=, with the passage that matched."""
+    query = request.GET.get("q", "")
+    status, results, message = 200, [], ""
+    try:
+        results = search_sections(query, limit=SEARCH_RESULTS)
+    except QueryTooLong as error:
+        status, message = 400, str(error)
+    else:
+        if not query.strip():
+            message = "Type one or more words to search the lessons."
+    return render(
+        request,
+        "course/search.html",
+        {"search_query": query, "results": results, "message": message},
+        status=status,
     )

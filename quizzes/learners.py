@@ -10,7 +10,14 @@ from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
 
-from quizzes.models import Attempt, Learner, LessonCompletion, ReviewAnswer, ReviewItem
+from quizzes.models import (
+    Attempt,
+    CompletionRecord,
+    Learner,
+    LessonCompletion,
+    ReviewAnswer,
+    ReviewItem,
+)
 
 SESSION_KEY = "learner_id"
 
@@ -28,13 +35,16 @@ def current_learner(request: HttpRequest, *, create: bool = False) -> Learner | 
 
 
 def _find_or_make_learner(request, *, create):
+    """Look the learner up, or make one."""
+    # The outline and My progress link to the completion record: fetched with the learner.
+    learners = Learner.objects.select_related("completion_record")
     if request.user.is_authenticated:
         if create:
             return Learner.objects.get_or_create(user=request.user)[0]
-        return Learner.objects.filter(user=request.user).first()
+        return learners.filter(user=request.user).first()
     learner_id = request.session.get(SESSION_KEY)
     if learner_id is not None:
-        learner = Learner.objects.filter(pk=learner_id, user=None).first()
+        learner = learners.filter(pk=learner_id, user=None).first()
         if learner is not None:
             return learner
     if not create:
@@ -78,9 +88,22 @@ def merge_learners(*, source: Learner, target: Learner) -> None:
         ).update(abandoned=True)
         Attempt.objects.filter(learner=source).update(learner=target)
         _merge_review_items(source, target)
+        _merge_completion_records(source, target)
         if source.last_section_id:
             Learner.objects.filter(pk=target.pk).update(last_section_id=source.last_section_id)
         source.delete()
+
+
+def _merge_completion_records(source, target):
+    """One record per learner: the earlier one stays, so an address already shared keeps
+    working when it is the anonymous learner's."""
+    records = sorted(
+        CompletionRecord.objects.filter(learner__in=[source, target]),
+        key=lambda record: record.completed_at,
+    )
+    if records and records[0].learner_id == source.pk:
+        CompletionRecord.objects.filter(learner=target).delete()
+        CompletionRecord.objects.filter(pk=records[0].pk).update(learner=target)
 
 
 def _merge_review_items(source, target):

@@ -1,4 +1,7 @@
-"""Quizzes and what learners do: learners, lessons read, attempts, answers, reviews."""
+"""Quizzes and what learners do: learners, lessons read, attempts, answers, reviews, and
+the record of completing the course."""
+
+import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -569,3 +572,25 @@ class AnswerPart(models.Model):
 
     def __str__(self):
         return f"{self.key}: {self.given}"
+
+
+def new_record_token() -> str:
+    """An unguessable address for a completion record (32 characters, 192 random bits)."""
+    return secrets.token_urlsafe(24)
+
+
+class CompletionRecord(models.Model):
+    """A learner's record of completing the course, made once, the first time the course
+    is complete. Anyone with its address sees it (see quizzes/completion.py)."""
+
+    learner = models.OneToOneField(
+        Learner, on_delete=models.CASCADE, related_name="completion_record"
+    )
+    token = models.CharField(max_length=43, unique=True, default=new_record_token, editable=False)
+    completed_at = models.DateTimeField(help_text="When the last section became complete.")
+
+    def __str__(self):
+        return f"{self.learner} completed the course"
+
+    def get_absolute_url(self):
+        return reverse("quizzes:completion_record", args=[self.token])

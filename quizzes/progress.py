@@ -90,6 +90,11 @@ class CourseProgress:
         return round(100 * done / len(self.sections))
 
     @property
+    def complete(self):
+        """Every published section complete; a course without sections is not."""
+        return bool(self.sections) and all(entry.complete for entry in self.sections)
+
+    @property
     def due(self):
         return sum(entry.due for entry in self.sections)
 

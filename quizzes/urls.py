@@ -1,13 +1,19 @@
-"""The quizzes app's URLs: quizzes and attempts, review, and the learner's progress."""
+"""The quizzes app's URLs: quizzes and attempts, review, the learner's progress and
+completion record."""
 
 from django.urls import path
 
-from quizzes.views import progress, results, review, taking
+from quizzes.views import completion, progress, results, review, taking
 
 app_name = "quizzes"
 
 urlpatterns = [
     path("progress/", progress.my_progress, name="progress"),
+    path(
+        "completed/<str:token>/",
+        completion.completion_record_page,
+        name="completion_record",
+    ),
     path("review/", review.review_page, name="review"),
     path("review/<int:item_id>/", review.submit_review, name="review_answer"),
     path("review/answers/<int:answer_id>/", review.review_result, name="review_result"),

@@ -39,9 +39,15 @@ ACTIONS = {"lesson_complete": 11, "start": 15, "first_start": 17, "answer": 18, 
 FIRST_VISIT = {"course:outline": 5, "course:lesson": 5}
 FROM_THE_CACHE = {"course:outline": 0, "course:lesson": 0}
 HEALTH_CHECK = 0
+# Search (the sections that match, their takeaways), for a visitor and for a signed-in user
+# (the session, the user, and the learner for the menu's review count).
+SEARCH = {"anonymous": 2, "signed in": 5}
 # A learner's first visit of the day also saves their session, so that it lasts a year from
 # that visit (course/project/sessions.py).
 DAILY_SESSION_SAVE = 2
+# The first page (the outline or My progress) to show a learner their course complete also
+# makes their completion record (quizzes/completion.py); later pages fetch it with them.
+COMPLETION_RECORD_MADE = 5
 # The item analysis on the quiz's admin page: exactly this many, however many attempts.
 ITEM_ANALYSIS = {question_results: 1, quiz_result: 2}
 
@@ -89,6 +95,8 @@ def test_every_page_and_action_of_a_learner_keeps_its_budget(
     with django_assert_max_num_queries(ACTIONS["finish"]):
         client.post(reverse("quizzes:finish", args=[attempt.pk]))
     open_attempt = start_quiz(section)  # a new attempt, for the question page
+    with django_assert_max_num_queries(PAGES["course:outline"] + COMPLETION_RECORD_MADE):
+        client.get(reverse("course:outline"))  # the course of 1 section is now complete
     for name, budget in PAGES.items():
         cache.clear()  # measure the page as rendered, not as cached
         if name == "quizzes:question":
@@ -133,6 +141,8 @@ def test_progress_pages_keep_their_budget_and_query_count_from_1_section_to_50(
     client.force_login(user)
     url = reverse(name)
     build_history(learner, course_of(1), 1)
+    with django_assert_max_num_queries(PAGES[name] + COMPLETION_RECORD_MADE):
+        client.get(url)  # the course is complete: the record is made
     with django_assert_max_num_queries(PAGES[name]):
         client.get(url)
     small = count_queries(client, url)
@@ -231,6 +241,21 @@ def test_the_next_visitor_gets_the_page_from_the_cache(
     with django_assert_num_queries(FROM_THE_CACHE[name]):
         response = Client().get(url)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("who", SEARCH)
+@pytest.mark.parametrize("sections", [1, 50])
+def test_search_keeps_its_budget_and_query_count_from_1_section_to_50(
+    client, course_of, who, sections, django_assert_max_num_queries
+):
+    course_of(sections)
+    if who == "signed in":
+        client.force_login(get_user_model().objects.create_user("ada", password="x"))
+    url = reverse("course:search") + "?q=section+text"
+    with django_assert_max_num_queries(SEARCH[who]):
+        response = client.get(url)
+    assert response.content.decode().count('class="search-excerpt"') == min(sections, 20)
+    assert count_queries(client, url) == SEARCH[who]
 
 
 def test_the_health_check_answers_ok_without_touching_the_database(

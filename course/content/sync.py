@@ -311,6 +311,8 @@ def _write(course_data: CourseData, report: ImportReport, *, skip: set[str]) -> 
         )
         if not created:
             takeaways_changed |= _drop_extra_takeaways(section, len(data.key_takeaways))
+        if created or takeaways_changed:
+            section.refresh_search_text()
         if (takeaways_changed or quiz_changed) and not changed:
             # Marks the section as updated without rendering its body again.
             Section.objects.filter(pk=section.pk).update(updated_at=timezone.now())

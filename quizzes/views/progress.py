@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from course.models import Section
+from quizzes.completion import completion_record
 from quizzes.learners import current_learner
 from quizzes.models import Attempt
 from quizzes.progress import course_progress, set_lesson_complete
@@ -52,8 +53,13 @@ def my_progress(request: HttpRequest) -> HttpResponse:
             .select_related("quiz__section")
             .order_by("-finished_at")
         )
+    progress = course_progress(learner, sections)
     return TemplateResponse(
         request,
         "quizzes/progress.html",
-        {"progress": course_progress(learner, sections), "attempts": attempts},
+        {
+            "progress": progress,
+            "attempts": attempts,
+            "completion_record": completion_record(learner=learner, progress=progress),
+        },
     )

@@ -99,7 +99,7 @@ def test_each_question_shows_the_share_of_sure_answers_that_were_wrong(small_cou
 
 def test_the_item_analysis_shows_each_prompt_as_learners_read_it(instructor_client, small_course):
     question = small_course.quiz.questions.get(position=1)
-    question.prompt = "Q&A: is *this* <img src=x> right?"
+    question.prompt = "Q&A: is *this* `<img src=x>` right?"
     question.save()
     record_versions([question])
     url = reverse("admin:quizzes_quiz_change", args=[small_course.quiz.pk])
