@@ -38,7 +38,9 @@ def test_an_instructor_edits_a_draft_with_the_live_preview_publishes_and_a_learn
     body.fill(body.input_value() + "\n" + NEW_PART)
     preview = page.locator("#live-preview")
     expect(preview.get_by_role("heading", name="Serverless inference")).to_be_visible()
-    expect(preview).to_contain_text("<img src=x onerror=alert(1)>")
+    # Raw HTML is stripped, as content/README.md says: no image, no handler, no tag as text.
+    expect(preview).to_contain_text("Scale to zero between requests.")
+    expect(preview).not_to_contain_text("onerror")
     expect(preview.locator("img")).to_have_count(0)
     screenshot(page, "instructor-live-preview")
 
@@ -48,7 +50,8 @@ def test_an_instructor_edits_a_draft_with_the_live_preview_publishes_and_a_learn
 
     learner.goto(lesson_url)
     expect(learner.get_by_role("heading", name="Serverless inference")).to_be_visible()
-    expect(learner.locator(".lesson-body")).to_contain_text("<img src=x onerror=alert(1)>")
+    expect(learner.locator(".lesson-body")).to_contain_text("Scale to zero between requests.")
+    expect(learner.locator(".lesson-body")).not_to_contain_text("onerror")
     assert dialogs == []
     assert csp_violations == []
 
