@@ -14,7 +14,7 @@ from course.search import QueryTooLong, search_sections
 from quizzes.completion import completion_record
 from quizzes.learners import current_learner
 from quizzes.models import LessonCompletion
-from quizzes.progress import course_progress, next_step, record_visit
+from quizzes.progress import course_progress, next_step, quiz_record, record_visit
 
 SEARCH_RESULTS = 20
 
@@ -104,6 +104,7 @@ def _render_lesson(request, slug, learner, **extra):
     )
     next_section = SimpleLazyObject(lambda: published.filter(sort_key__gt=section.sort_key).first())
     read = False
+    quiz = section.quiz_or_none()
     if learner is not None:
         record_visit(learner=learner, section=section)
         read = LessonCompletion.objects.filter(learner=learner, section=section).exists()
@@ -113,7 +114,8 @@ def _render_lesson(request, slug, learner, **extra):
         {
             "section": section,
             "takeaways": section.takeaways.all(),
-            "quiz": section.quiz_or_none(),
+            "quiz": quiz,
+            "quiz_record": quiz_record(learner=learner, quiz=quiz),
             "read": read,
             "previous_section": previous_section,
             "next_section": next_section,

@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, OuterRef
 from django.utils import timezone
 
 from course.models import KeyTakeaway, Section
-from quizzes.models import Attempt, Learner, LessonCompletion, Question
+from quizzes.models import Attempt, Learner, LessonCompletion, Question, Quiz
 from quizzes.review import retention_by_section
 
 
@@ -97,6 +97,23 @@ class CourseProgress:
     @property
     def due(self):
         return sum(entry.due for entry in self.sections)
+
+
+def quiz_record(*, learner: Learner | None, quiz: Quiz | None) -> QuizRecord | None:
+    """The learner's record on one quiz, for the lesson's quiz box; one query."""
+    if learner is None or quiz is None:
+        return None
+    record = QuizRecord()
+    attempts = (
+        Attempt.objects.filter(learner=learner, quiz=quiz, abandoned=False)
+        .order_by("finished_at", "pk")
+        .values_list("pk", "score", "passed", "finished_at")
+    )
+    for attempt_id, score, passed, finished_at in attempts:
+        record.add(
+            score=score, passed=passed, finished=finished_at is not None, attempt_id=attempt_id
+        )
+    return record
 
 
 def course_progress(learner: Learner | None, sections: list[Section]) -> "CourseProgress":

@@ -35,3 +35,13 @@ def test_a_learner_reads_the_lesson(page, live_course, csp_violations, width):
     expect(page.get_by_role("link", name="Take the quiz")).to_be_visible()
     screenshot(page, f"lesson-{width}")
     assert csp_violations == []
+
+
+@pytest.mark.parametrize(("width", "hinted"), [(360, True), (1280, False)])
+def test_a_wide_table_says_it_scrolls_on_a_narrow_screen(page, live_course, width, hinted):
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(live_course + "/sections/inference-patterns/")
+    hint = page.locator(".table-scroll").first.evaluate(
+        "element => getComputedStyle(element, '::before').content"
+    )
+    assert ("Scroll sideways" in hint) == hinted

@@ -1,6 +1,7 @@
 """The learner findings of the walk-through (issue 15): each as the learner met it."""
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from quizzes.models import Attempt
@@ -203,3 +204,31 @@ def test_the_due_count_is_inside_the_card_htmx_swaps(client, small_course, clock
     html = client.get(reverse("quizzes:review")).content.decode()
     card = html.split('id="question-card"')[1]
     assert "1 review due today" in card
+
+
+def test_the_lessons_quiz_box_offers_to_resume_an_open_attempt(client, small_course):
+    client.post(reverse("quizzes:start", args=[small_course.slug]))
+    attempt = Attempt.objects.get()
+    page = client.get(small_course.get_absolute_url()).content.decode()
+    assert "Resume the quiz" in page
+    assert reverse("quizzes:attempt", args=[attempt.pk]) in page
+    assert "Take the quiz" not in page
+
+
+def test_the_lessons_quiz_box_shows_the_best_score_and_passed(
+    client, small_course, start_quiz, answer_all
+):
+    attempt = answer_all(start_quiz(small_course), right=True)
+    client.post(reverse("quizzes:finish", args=[attempt.pk]))
+    page = client.get(small_course.get_absolute_url()).content.decode()
+    assert "Best score 100%" in page
+    assert "Passed" in page
+    assert "Review or retake the quiz" in page
+
+
+def test_the_quiz_box_of_another_learner_is_not_cached_for_a_visitor(client, small_course):
+    client.post(reverse("quizzes:start", args=[small_course.slug]))
+    visitor = Client()
+    page = visitor.get(small_course.get_absolute_url()).content.decode()
+    assert "Take the quiz" in page
+    assert "Resume the quiz" not in page
