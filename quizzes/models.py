@@ -252,7 +252,11 @@ class Choice(models.Model):
     position = models.PositiveSmallIntegerField()
     text = models.CharField(max_length=500)
     correct = models.BooleanField(default=False)
-    feedback = models.TextField(help_text="Markdown: why this choice is right or wrong.")
+    feedback = models.TextField(
+        blank=True,
+        help_text="Markdown: why this choice is right or wrong. Optional for a match "
+        "question's options and an order question's items.",
+    )
     feedback_html = models.TextField(editable=False)
     active = models.BooleanField(
         default=True, help_text="Only active choices are offered in new attempts."

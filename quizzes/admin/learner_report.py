@@ -147,7 +147,7 @@ class LearnerAdmin(admin.ModelAdmin):
         # Text, not a link: instructors have no access to accounts.
         return learner.user.get_username() if learner.user_id else "None: an anonymous visitor"
 
-    @admin.display(description="Sections read", ordering="read_count")
+    @admin.display(description="Lessons marked read", ordering="read_count")
     def sections_read(self, learner):
         return learner.read_count
 

@@ -62,6 +62,7 @@ def _review_card(
     if review_answer is not None:
         context["next_url"] = reverse("quizzes:review")
         context["next_label"] = "Next review"
+    context["swapped"] = wants_fragment(request)
     return TemplateResponse(
         request,
         page_or_fragment(request, "quizzes/review.html", "question-card"),
@@ -82,7 +83,14 @@ def review_page(request: HttpRequest) -> HttpResponse:
         return TemplateResponse(
             request,
             page_or_fragment(request, "quizzes/review.html", "question-card"),
-            {"item": None, "due_count": 0, "next_due": next_due, "later": later, "card_key": ""},
+            {
+                "item": None,
+                "due_count": 0,
+                "next_due": next_due,
+                "later": later,
+                "card_key": "",
+                "swapped": wants_fragment(request),
+            },
         )
     return _review_card(request, item, version, due_count=due.count())
 

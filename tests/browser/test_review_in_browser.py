@@ -46,6 +46,9 @@ def test_a_missed_takeaway_comes_back_a_day_later_with_another_question(
         page.get_by_role("button", name="Check").click()
         expect(page.locator("#question-card .verdict")).to_contain_text("Right.")
         expect(page.locator("#question-card")).to_be_focused()
+        # The menu's count follows the swap: nothing is due any more.
+        site_menu = page.get_by_role("navigation", name="Site")
+        expect(site_menu.get_by_role("link", name="Review", exact=True)).to_be_visible()
         screenshot(page, "review-result-1280")
         page.get_by_role("link", name="Next review").click()
         expect(page.get_by_role("heading", name="Nothing to review right now")).to_be_visible()

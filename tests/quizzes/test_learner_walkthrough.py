@@ -185,13 +185,16 @@ def test_results_lead_to_the_next_section_or_back_to_the_outline(
 def test_review_is_in_the_site_menu_with_its_due_count(client, small_course, clock):
     from datetime import timedelta
 
-    assert '<a href="/review/">Review</a>' in client.get("/progress/").content.decode()
+    assert (
+        '<a id="menu-review" href="/review/">Review</a>'
+        in client.get("/progress/").content.decode()
+    )
     client.post(reverse("quizzes:start", args=[small_course.slug]))
     attempt = Attempt.objects.get()
     client.post(question_url(attempt, 1), answer_form(attempt, 1, right=False))
     clock.shift(timedelta(days=2))
     html = client.get("/progress/").content.decode()
-    assert '<a href="/review/">Review <span class="badge">1 due</span></a>' in html
+    assert '<a id="menu-review" href="/review/">Review <span class="badge">1 due</span></a>' in html
 
 
 def test_the_due_count_is_inside_the_card_htmx_swaps(client, small_course, clock):
@@ -232,3 +235,13 @@ def test_the_quiz_box_of_another_learner_is_not_cached_for_a_visitor(client, sma
     page = visitor.get(small_course.get_absolute_url()).content.decode()
     assert "Take the quiz" in page
     assert "Resume the quiz" not in page
+
+
+def test_a_lesson_read_by_passing_its_quiz_says_so_instead_of_asking_to_mark_it(
+    client, small_course, start_quiz, answer_all
+):
+    attempt = answer_all(start_quiz(small_course), right=True)
+    client.post(reverse("quizzes:finish", args=[attempt.pk]))
+    page = client.get(small_course.get_absolute_url()).content.decode()
+    assert "Counted as read: you passed this lesson's quiz." in page
+    assert "Mark lesson complete" not in page

@@ -512,3 +512,18 @@ def test_an_unshuffled_quiz_asks_its_questions_in_the_file_order(section):
     attempt = start_attempt(learner=Learner.objects.create(), quiz=section.quiz)
     kinds = [a.question.kind for a in attempt.answers.select_related("question")]
     assert kinds == ["single", "match", "order"]
+
+
+def test_a_match_question_whose_options_have_no_feedback_saves_in_the_admin(
+    instructor_client, section
+):
+    match = question("match")
+    pairs = [(pair.text, pair.answer) for pair in match.pairs.order_by("position")]
+    data = pair_form(match, pairs)
+    for index in range(match.choices.count()):
+        data[f"choices-{index}-feedback"] = ""
+    for index, pair in enumerate(match.pairs.order_by("position")):
+        data[f"pairs-{index}-feedback"] = pair.feedback
+    response = instructor_client.post(admin_change_url(match), data)
+    assert response.status_code == 302
+    assert match.versions.count() == 1  # nothing that means anything changed
