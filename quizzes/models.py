@@ -357,7 +357,8 @@ class QuestionVersion(models.Model):
     created_at = models.DateTimeField()
 
     class Meta:
-        ordering = ["question", "number"]
+        # Ordered by the column, not the question's own ordering: no joins in prefetches.
+        ordering = ["question_id", "number"]
         constraints = [
             models.UniqueConstraint(fields=["question", "number"], name="unique_version_number")
         ]
@@ -387,7 +388,7 @@ class VersionChoice(models.Model):
     feedback_html = models.TextField()
 
     class Meta:
-        ordering = ["version", "position"]
+        ordering = ["version_id", "position"]
         constraints = [
             models.UniqueConstraint(fields=["version", "key"], name="unique_version_choice_key")
         ]
@@ -408,7 +409,7 @@ class VersionPair(models.Model):
     feedback = models.TextField()
 
     class Meta:
-        ordering = ["version", "position"]
+        ordering = ["version_id", "position"]
         constraints = [
             models.UniqueConstraint(fields=["version", "key"], name="unique_version_pair_key")
         ]
