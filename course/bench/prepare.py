@@ -63,7 +63,7 @@ def logged_in_learner(sections):
     return _session_cookie(
         {
             SESSION_KEY: str(user.pk),
-            BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+            BACKEND_SESSION_KEY: "quizzes.learners.UserAndLearnerBackend",
             HASH_SESSION_KEY: user.get_session_auth_hash(),
         }
     )
