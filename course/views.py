@@ -8,7 +8,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
 from course.models import Course, Section
-from course.page_cache import SHARED_PAGE_SECONDS, shared_page
+from course.page_cache import CACHE_SECONDS, content_version, shared_page
 from course.search import QueryTooLong, search_sections
 from quizzes.completion import completion_record
 from quizzes.learners import current_learner
@@ -152,7 +152,8 @@ def _render_lesson(request, slug, learner, **extra):
             "read": read,
             "previous_section": previous_section,
             "next_section": next_section,
-            "shared_seconds": SHARED_PAGE_SECONDS,
+            "cache_seconds": CACHE_SECONDS,
+            "content_version": content_version(),
             **extra,
         },
     )

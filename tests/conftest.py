@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -32,12 +32,16 @@ def pytest_configure(config):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # The machine-wide cache (sessions, the content version) in a folder of the tests' own.
+    shared = {**settings.CACHES["shared"], "LOCATION": tempfile.mkdtemp(prefix="cache-")}
+    settings.CACHES = {**settings.CACHES, "shared": shared}
 
 
 @pytest.fixture(autouse=True)
 def test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    cache.clear()  # pages shared by visitors without progress are cached
+    for each in caches.all():  # pages, fragments, the content version, sessions
+        each.clear()
 
 
 @pytest.fixture

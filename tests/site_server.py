@@ -24,13 +24,16 @@ SECRET = "test-only-secret-key-for-the-gunicorn-tests-0123456789abcdef"
 STARTUP_SECONDS = 30
 
 
-def _site_env(database_url, static_root):
-    return {
+def _site_env(database_url, static_root, cache_dir=None):
+    env = {
         "DATABASE_URL": database_url,
         "DJANGO_SECRET_KEY": SECRET,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_STATIC_ROOT": str(static_root),
     }
+    if cache_dir is not None:
+        env["DJANGO_CACHE_DIR"] = str(cache_dir)
+    return env
 
 
 @dataclass
@@ -59,15 +62,28 @@ class SiteServer:
 
 def start_site(tmp_path, static_root, *, workers=2):
     database_url, drop = _fresh_database(tmp_path)
-    env = _site_env(database_url, static_root)
+    env = _site_env(database_url, static_root, tmp_path / "cache")
     manage("migrate", "--no-input", "-v0", env=env, check=True)
     manage("import_content", env=env, check=True)
+    try:
+        return _serve(env, tmp_path / "gunicorn.log", workers), drop
+    except RuntimeError:
+        drop()
+        raise
+
+
+def start_another_server(site, *, workers=1):
+    """A second gunicorn serving the same site: same database, same machine-wide cache, as
+    a second app server would; stop it with stop_site(server, lambda: None)."""
+    return _serve(site.env, site.log.with_name("gunicorn-2.log"), workers)
+
+
+def _serve(env, log, workers):
     # The test opens the listening socket and hands it to gunicorn: a request made before
     # a worker is up waits in its queue instead of being refused, so the first health
     # check is answered as soon as the site is ready, with no polling.
     listener = socket.create_server(("127.0.0.1", 0))
     port = listener.getsockname()[1]
-    log = tmp_path / "gunicorn.log"
     with listener:
         process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "course.project.wsgi",
@@ -88,9 +104,9 @@ def start_site(tmp_path, static_root, *, workers=2):
     except (OSError, http.client.HTTPException):
         status = None  # refused, gunicorn having exited, or no answer in STARTUP_SECONDS
     if status != 200:
-        stop_site(server, drop)
+        stop_site(server, lambda: None)
         raise RuntimeError(f"gunicorn did not start ({status=}):\n{server.log_text()}")
-    return server, drop
+    return server
 
 
 def stop_site(server, drop):

@@ -44,8 +44,9 @@ FIRST_VISIT = {"course:outline": 5, "course:lesson": 5}
 FROM_THE_CACHE = {"course:outline": 0, "course:lesson": 0}
 HEALTH_CHECK = 0
 # Search (the sections that match, their takeaways), for a visitor and for a signed-in user
-# (the session, and the user fetched with their learner and its review count).
-SEARCH = {"anonymous": 2, "signed in": 4}
+# (the user, fetched with their learner and its review count; the session comes from the
+# shared cache).
+SEARCH = {"anonymous": 2, "signed in": 3}
 # A learner's first visit of the day also saves their session, so that it lasts a year from
 # that visit (course/project/sessions.py).
 DAILY_SESSION_SAVE = 2

@@ -18,6 +18,7 @@ from course.content.format import CourseData, SectionData
 from course.content.reader import ContentError, Problem, coverage_warnings, read_content
 from course.content.report import Report
 from course.models import Course, KeyTakeaway, Section
+from course.page_cache import content_changed
 from quizzes.models import Choice, Pair, Question, Quiz
 from quizzes.versions import record_versions
 
@@ -344,6 +345,8 @@ def import_content(directory: Path, *, check: bool = False, force: bool = False)
             report.conflicts = [_label(data) for data in conflicts]
             if not check:
                 _write(course_data, report, skip={data.slug for data in conflicts})
+                # Rows written in bulk send no signal: pages cached before are out of date.
+                content_changed()
     except IntegrityError as error:
         problem = Problem(Path(directory), f"conflicts with the database: {error}")
         raise ContentError([problem]) from None

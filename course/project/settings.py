@@ -233,6 +233,38 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
 }
 
+# Two caches. `default` holds rendered pages and fragments, under keys that carry the
+# content version (course/page_cache.py); `shared` holds that version and the sessions'
+# copies (sessions are read from it, and kept in the database too), so it must be one
+# for every process: a folder of files on one machine, DJANGO_CACHE_DIR. With several
+# servers, DJANGO_REDIS_URL (redis://host:6379/0) puts both in Redis, shared by all.
+CACHE_DIR = Path(os.environ.get("DJANGO_CACHE_DIR", BASE_DIR / "var" / "cache"))
+REDIS_URL = os.environ.get("DJANGO_REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        alias: {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": alias,
+        }
+        for alias in ("default", "shared")
+    }
+else:
+    CACHES = {
+        # Room for every page of a course of a few hundred sections.
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
+        "shared": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": CACHE_DIR,
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        },
+    }
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_CACHE_ALIAS = "shared"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

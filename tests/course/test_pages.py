@@ -244,6 +244,54 @@ def test_the_shared_outline_shows_the_course_and_sets_no_csrf_cookie(client, sma
     assert "csrftoken" not in response.cookies  # nothing on the outline needs one
 
 
+# Edits show at once: cached pages and parts are kept under the content version
+
+
+@pytest.mark.parametrize("url", ["lesson", "chapter", "home"])
+def test_a_saved_edit_shows_at_once_on_a_page_cached_for_visitors(client, small_course, url):
+    url = {
+        "lesson": small_course.get_absolute_url(),
+        "chapter": chapter_url(1),
+        "home": reverse("course:outline"),
+    }[url]
+    client.get(url)
+    assert Client().get(url).status_code == 200  # served from the cache
+    small_course.title = "A title edited in the admin"
+    small_course.save()
+    assert "A title edited in the admin" in Client().get(url).content.decode()
+
+
+def test_unpublishing_hides_a_cached_lesson_and_chapter_at_once(client, small_course):
+    for url in (small_course.get_absolute_url(), chapter_url(1)):
+        assert client.get(url).status_code == 200
+    small_course.published = False
+    small_course.save()
+    for url in (small_course.get_absolute_url(), chapter_url(1)):
+        assert Client().get(url).status_code == 404
+
+
+def test_an_edited_takeaway_shows_at_once_in_a_learners_cached_lesson_text(client, small_course):
+    client.force_login(get_user_model().objects.create_user("ada", password="x"))
+    url = small_course.get_absolute_url()
+    client.get(url)
+    takeaway = small_course.takeaways.first()
+    takeaway.text = "A takeaway edited in the admin."
+    takeaway.save()
+    assert "A takeaway edited in the admin." in client.get(url).content.decode()
+
+
+def test_an_import_shows_at_once_on_a_cached_page(client, tmp_path, db):
+    from django.core.management import call_command
+
+    content = write_course(tmp_path / "c", 1)
+    call_command("import_content", str(content), verbosity=0)
+    url = lesson_url("section-1")
+    client.get(url)
+    write_section(content, "1.1", "section-1", title="Retitled by an import")
+    call_command("import_content", str(content), verbosity=0)
+    assert "Retitled by an import" in Client().get(url).content.decode()
+
+
 @pytest.mark.parametrize("url", ["/", "/healthz/", "/sections/inference-patterns/"])
 def test_pages_answer_head_requests(client, seed_course, url):
     assert client.head(url).status_code == 200

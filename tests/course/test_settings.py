@@ -59,3 +59,30 @@ def test_debug_is_off_unless_asked_for():
     key = "a-production-secret-key-that-is-long-and-random-0123456789abcdef"
     assert run_settings({"DJANGO_SECRET_KEY": key}).stdout.strip() == "False"
     assert run_settings({"DJANGO_DEBUG": "1"}).stdout.strip() == "True"
+
+
+@pytest.mark.system
+def test_a_redis_url_puts_both_caches_and_the_sessions_copies_in_redis():
+    code = (
+        "from django.conf import settings; "
+        "print(sorted({c['BACKEND'] for c in settings.CACHES.values()}), "
+        "settings.CACHES['shared']['LOCATION'], settings.SESSION_CACHE_ALIAS)"
+    )
+    env = {"DJANGO_DEBUG": "1", "DJANGO_REDIS_URL": "redis://cache.internal:6379/0"}
+    output = manage("shell", "--no-imports", "-c", code, env=env).stdout.strip()
+    assert output == (
+        "['django.core.cache.backends.redis.RedisCache'] redis://cache.internal:6379/0 shared"
+    )
+
+
+@pytest.mark.system
+def test_without_redis_the_shared_cache_is_a_folder_every_worker_reads(tmp_path):
+    code = (
+        "from django.core.cache import caches; from course.page_cache import content_version; "
+        "print(type(caches['shared']).__name__, content_version())"
+    )
+    env = {"DJANGO_DEBUG": "1", "DJANGO_CACHE_DIR": str(tmp_path)}
+    first = manage("shell", "--no-imports", "-c", code, env=env).stdout.split()
+    second = manage("shell", "--no-imports", "-c", code, env=env).stdout.split()
+    assert first[0] == "FileBasedCache"
+    assert first == second  # a second process reads the version the first one made
