@@ -20,7 +20,7 @@ WRK_OUTPUT = """Running 10s test @ http://127.0.0.1:8000
   12000 requests in 10.00s, 30.00MB read
 Requests/sec:   1200.00
 BENCH_RESULT {"requests": 12000, "duration_us": 10000000, "p50_us": 8100, "p99_us": 21500, \
-"non2xx": 3, "socket_errors": 2, "wrapped": 0}
+"status_errors": 3, "socket_errors": 2, "wrapped": 0}
 """
 
 
@@ -30,7 +30,8 @@ def test_wrk_output_is_read_from_the_scripts_result_line():
     assert result["rps"] == pytest.approx(1200.0)
     assert result["p50_ms"] == pytest.approx(8.1)
     assert result["p99_ms"] == pytest.approx(21.5)
-    assert result["errors"] == 5  # non-2xx and socket errors alike
+    assert result["errors"] == 5  # statuses above 399 and socket errors alike
+    assert (result["status_errors"], result["socket_errors"]) == (3, 2)
 
 
 def test_wrk_output_without_a_result_line_is_an_error():
