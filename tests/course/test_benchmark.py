@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from course.bench import BenchmarkError
-from course.bench.prepare import answer_lines, logged_in_learner
+from course.bench import BenchmarkError, prepare
+from course.bench.prepare import answer_lines, logged_in_learner, prepare_site
 from course.bench.report import best_of, summarize, table
 from course.bench.wrk import parse_wrk
 from course.models import Section
@@ -137,9 +137,40 @@ def test_the_logged_in_learner_has_progress_on_every_lesson(tmp_path):
     call_command("import_content", str(folder), stdout=StringIO())
     sections = list(Section.objects.published().select_related("quiz"))
     cookie = logged_in_learner(sections)
+    assert "csrftoken=" in cookie  # as a browser that was shown a form holds
     client = client_for({"Cookie": cookie})
     page = client.get(sections[1].get_absolute_url()).content.decode()
     assert "Account: bench-learner" in page
     assert "You marked this lesson complete." in page
     outline = client.get("/").content.decode()
     assert outline.count("Passed") == 2  # every quiz but the first, which is the long one
+
+
+@pytest.mark.django_db
+def test_page_requests_carry_the_cookies_of_a_browser_so_no_response_mints_a_token(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setattr(prepare, "LEARNERS", 2)
+    prepare_site(tmp_path, sections=3, answer_questions=6)
+    pages = ["lesson", "outline", "lesson_user", "outline_user"]
+    for name in pages:
+        [line] = (tmp_path / f"{name}.txt").read_text().splitlines()
+        method, path, _, headers = parse_line(line)
+        cookies = dict(cookie.split("=", 1) for cookie in headers["Cookie"].split("; "))
+        signed_in = name.endswith("_user")
+        assert set(cookies) == {"csrftoken", "sessionid"} if signed_in else {"csrftoken"}
+        response = client_for(headers).get(path)
+        assert (method, response.status_code) == ("GET", 200)
+        # A page with a form sends the cookie again, to renew it, with the browser's token.
+        renewed = response.cookies.get("csrftoken")
+        assert renewed is None or renewed.value == cookies["csrftoken"]
+        assert ("Account: bench-learner" in response.content.decode()) == signed_in
+    assert len((tmp_path / "answer-0.txt").read_text().splitlines()) == 4
+
+
+@pytest.mark.django_db
+def test_preparing_fails_on_a_request_that_does_not_answer_200(tmp_path, monkeypatch):
+    monkeypatch.setattr(prepare, "LEARNERS", 2)
+    monkeypatch.setattr(prepare.Section, "get_absolute_url", lambda section: "/no-such-page/")
+    with pytest.raises(BenchmarkError, match="/no-such-page/ answered 404"):
+        prepare_site(tmp_path, sections=1, answer_questions=3)
