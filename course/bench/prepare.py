@@ -137,6 +137,7 @@ def prepare_site(directory: Path, *, sections: int, answer_questions: int) -> No
     middle = published[len(published) // 2]
     lesson = middle.get_absolute_url()
     home = reverse("course:outline")
+    chapter = reverse("course:chapter", args=[middle.chapter])
     # Anonymous pages are asked for by a returning browser: it holds the CSRF cookie a
     # lesson's form gave it on its first visit, and no session.
     first_visit = _check(_line("GET", lesson))
@@ -148,6 +149,8 @@ def prepare_site(directory: Path, *, sections: int, answer_questions: int) -> No
         "lesson_user": [_line("GET", lesson, Cookie=user)],
         "outline": [_line("GET", home, Cookie=anonymous)],
         "outline_user": [_line("GET", home, Cookie=user)],
+        "chapter": [_line("GET", chapter, Cookie=anonymous)],
+        "chapter_user": [_line("GET", chapter, Cookie=user)],
         "static": [_line("GET", f"{settings.STATIC_URL}bench/lesson.html", Cookie=anonymous)],
     }
     static = Path(settings.STATIC_ROOT) / "bench" / "lesson.html"
