@@ -105,6 +105,10 @@ class Section(models.Model):
     def get_absolute_url(self):
         return reverse("course:lesson", args=[self.slug])
 
+    @property
+    def chapter_title(self):
+        return self.course.chapter_title(self.chapter)
+
     def render(self):
         """Derive the stored fields: learners' pages never render Markdown.
 

@@ -1,9 +1,8 @@
-"""The lessons app's pages: the course outline, a section's lesson and search."""
-
-from itertools import groupby
+"""The lessons app's pages: the course home, a chapter's sections, a section's lesson and
+search."""
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
@@ -14,7 +13,13 @@ from course.search import QueryTooLong, search_sections
 from quizzes.completion import completion_record
 from quizzes.learners import current_learner
 from quizzes.models import LessonCompletion
-from quizzes.progress import course_progress, next_step, quiz_record, record_visit
+from quizzes.progress import (
+    course_progress,
+    course_summary,
+    next_step,
+    quiz_record,
+    record_visit,
+)
 
 SEARCH_RESULTS = 20
 
@@ -39,6 +44,7 @@ def _sees_the_shared_page(request, learner):
 
 @require_safe
 def outline(request: HttpRequest) -> HttpResponse:
+    """The course home: the chapters, with the learner's progress in each, and Continue."""
     learner = current_learner(request)
     if _sees_the_shared_page(request, learner):
         return shared_page(
@@ -51,33 +57,60 @@ def outline(request: HttpRequest) -> HttpResponse:
 
 def _render_outline(request, learner, **extra):
     course = Course.objects.first()
-    sections = list(Section.objects.published().select_related("quiz"))
-    progress = course_progress(learner, sections)
-    chapters = [
-        {
-            "number": number,
-            "title": course.chapter_title(number) if course else "",
-            "entries": list(entries),
-        }
-        for number, entries in groupby(progress.sections, key=lambda e: e.section.chapter)
-    ]
-    step = next_step(progress, learner.last_section_id if learner else None)
-    open_attempts = {entry.section.pk: entry.open_attempt_id for entry in progress.sections}
+    summary = course_summary(learner, course)
     return render(
         request,
         "course/outline.html",
         {
             "course": course,
-            "chapters": chapters,
-            "progress": progress,
+            "summary": summary,
             "started": learner is not None,
-            "next_section": step[0] if step else None,
-            "next_kind": step[1] if step else None,
-            "open_attempt_id": open_attempts[step[0].pk] if step else None,
-            "completion_record": completion_record(learner=learner, progress=progress),
+            "reviews_due": learner.reviews_due if learner else 0,
+            "step": next_step(learner),
+            "completion_record": completion_record(learner=learner, complete=summary.complete),
             **extra,
         },
     )
+
+
+@require_safe
+def chapter(request: HttpRequest, number: int) -> HttpResponse:
+    """One chapter's sections, each with the learner's progress on it."""
+    learner = current_learner(request)
+    if _sees_the_shared_page(request, learner):
+        return shared_page(
+            request,
+            key=f"shared-page:chapter:{number}",
+            render_page=lambda **extra: _render_chapter(request, number, None, **extra),
+        )
+    return _render_chapter(request, number, learner)
+
+
+def _render_chapter(request, number, learner, **extra):
+    progress = course_progress(learner, Section.objects.published().filter(chapter=number))
+    if not progress.sections:
+        raise Http404("No published section in this chapter.")
+    course = Course.objects.first()
+    later = Section.objects.published().filter(chapter__gt=number).order_by("sort_key")
+    following = later.values_list("chapter", flat=True).first()
+    return render(
+        request,
+        "course/chapter.html",
+        {
+            "course": course,
+            "number": number,
+            "title": _chapter_title(course, number),
+            "progress": progress,
+            "started": learner is not None,
+            "next_chapter": following
+            and {"number": following, "title": _chapter_title(course, following)},
+            **extra,
+        },
+    )
+
+
+def _chapter_title(course, number):
+    return course.chapter_title(number) if course else ""
 
 
 @require_safe

@@ -4,23 +4,21 @@ from django.db import IntegrityError, transaction
 from django.db.models import Min
 from django.utils import timezone
 
+from course.models import Section
 from quizzes.models import Attempt, CompletionRecord, Learner, LessonCompletion
-from quizzes.progress import CourseProgress
 
 
-def completion_record(
-    *, learner: Learner | None, progress: CourseProgress
-) -> CompletionRecord | None:
-    """The learner's record while their course is complete (`progress` is theirs), made
-    the first time it is; None otherwise. No query for a learner from `current_learner`,
-    which fetches the record with them; five more the first time."""
-    if learner is None or not progress.complete:
+def completion_record(*, learner: Learner | None, complete: bool) -> CompletionRecord | None:
+    """The learner's record while their course is `complete`, made the first time it is;
+    None otherwise. No query for a learner from `current_learner`, which fetches the
+    record with them; five more the first time."""
+    if learner is None or not complete:
         return None
     try:
         return learner.completion_record
     except CompletionRecord.DoesNotExist:
         pass
-    completed_at = _completed_at(learner, progress)
+    completed_at = _completed_at(learner)
     try:
         with transaction.atomic():
             return CompletionRecord.objects.create(learner=learner, completed_at=completed_at)
@@ -28,10 +26,10 @@ def completion_record(
         return CompletionRecord.objects.get(learner=learner)
 
 
-def _completed_at(learner, progress):
+def _completed_at(learner):
     """When the last section became complete: each section is complete from the later of
     its lesson's reading and its quiz's first pass."""
-    sections = [entry.section.pk for entry in progress.sections]
+    sections = Section.objects.published().values("pk")
     read = LessonCompletion.objects.filter(learner=learner, section__in=sections)
     passed = (
         Attempt.objects.filter(learner=learner, quiz__section__in=sections, passed=True)

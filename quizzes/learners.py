@@ -4,6 +4,8 @@ When an anonymous visitor signs up or logs in, their progress moves to the accou
 (`merge_learners`), in one transaction: nothing is lost and nothing doubles.
 """
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
 from django.dispatch import receiver
@@ -18,37 +20,54 @@ from quizzes.models import (
     ReviewAnswer,
     ReviewItem,
 )
+from quizzes.review import due_today_count
 
 SESSION_KEY = "learner_id"
 
 
 def current_learner(request: HttpRequest, *, create: bool = False) -> Learner | None:
-    """The request's learner; None when it has none yet and `create` is not set. A learner
-    found is kept on the request: the page and its menu's review count ask for it."""
+    """The request's learner; None when it has none yet and `create` is not set. It comes
+    with `reviews_due`, the menu's count of reviews due today, and is kept on the request:
+    the page and its menu ask for it."""
     found = getattr(request, "_learner", None)
     if found is not None and found.user_id == request.user.pk:
         return found
-    learner = _find_or_make_learner(request, create=create)
+    learner = _find_learner(request)
+    if learner is None and create:
+        learner = _make_learner(request)
+        learner.reviews_due = 0  # a learner made just now has nothing to review
     if learner is not None:
         request._learner = learner
     return learner
 
 
-def _find_or_make_learner(request, *, create):
-    """Look the learner up, or make one."""
-    # The outline and My progress link to the completion record: fetched with the learner.
-    learners = Learner.objects.select_related("completion_record")
-    if request.user.is_authenticated:
-        if create:
-            return Learner.objects.get_or_create(user=request.user)[0]
-        return learners.filter(user=request.user).first()
-    learner_id = request.session.get(SESSION_KEY)
-    if learner_id is not None:
-        learner = learners.filter(pk=learner_id, user=None).first()
-        if learner is not None:
+def _learners():
+    """Learners as pages show them: with their completion record (the outline and My
+    progress link to it) and their count of reviews due today."""
+    return Learner.objects.select_related("completion_record").annotate(
+        reviews_due=due_today_count()
+    )
+
+
+def _find_learner(request):
+    user = request.user
+    if user.is_authenticated:
+        if hasattr(user, "learner_reviews_due"):
+            # Fetched with the user, by UserAndLearnerBackend: no query.
+            learner = getattr(user, "learner", None)
+            if learner is not None:
+                learner.reviews_due = user.learner_reviews_due
             return learner
-    if not create:
+        return _learners().filter(user=user).first()
+    learner_id = request.session.get(SESSION_KEY)
+    if learner_id is None:
         return None
+    return _learners().filter(pk=learner_id, user=None).first()
+
+
+def _make_learner(request):
+    if request.user.is_authenticated:
+        return Learner.objects.get_or_create(user=request.user)[0]
     browser = _browser_key(request)
     if browser is None:
         learner = Learner.objects.create()
@@ -58,6 +77,21 @@ def _find_or_make_learner(request, *, create):
         learner = Learner.objects.get_or_create(browser_key=browser, user=None)[0]
     request.session[SESSION_KEY] = learner.pk
     return learner
+
+
+class UserAndLearnerBackend(ModelBackend):
+    """Django's own authentication, but a signed-in request's user comes with its
+    learner, the learner's completion record and count of reviews due: one query where
+    the session's user and `current_learner` would take two or three."""
+
+    def get_user(self, user_id):
+        users = (
+            get_user_model()
+            ._default_manager.select_related("learner__completion_record")
+            .annotate(learner_reviews_due=due_today_count("learner"))
+        )
+        user = users.filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
 
 
 def _browser_key(request):

@@ -5,10 +5,20 @@ Every function here runs a fixed number of queries, whatever the size of the cou
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
 from django.utils import timezone
 
-from course.models import KeyTakeaway, Section
+from course.models import Course, KeyTakeaway, Section
 from quizzes.models import Attempt, Learner, LessonCompletion, Question, Quiz
 from quizzes.review import retention_by_section
 
@@ -116,30 +126,33 @@ def quiz_record(*, learner: Learner | None, quiz: Quiz | None) -> QuizRecord | N
     return record
 
 
-def course_progress(learner: Learner | None, sections: list[Section]) -> "CourseProgress":
-    """Progress over `sections` (fetched with select_related("quiz")): four queries."""
+def course_progress(learner: Learner | None, sections: QuerySet[Section]) -> CourseProgress:
+    """Progress over `sections`, a queryset of published sections (one chapter's, or all
+    of them): five queries, the sections' own included. They are selected by subquery, so
+    no query carries a list that grows with the course."""
+    rows = sections.select_related("quiz").defer(*LESSON_TEXT)
     entries = {
-        s.pk: SectionProgress(section=s, has_quiz=s.quiz_or_none() is not None) for s in sections
+        s.pk: SectionProgress(section=s, has_quiz=s.quiz_or_none() is not None) for s in rows
     }
+    chosen = sections.values("pk")
     # Only a takeaway some question tests can be shown retained, so only those count.
     tested = Question.objects.filter(takeaway_id=OuterRef("pk"), active=True)
     takeaway_counts = (
-        KeyTakeaway.objects.filter(Exists(tested), section__in=entries)
+        KeyTakeaway.objects.filter(Exists(tested), section__in=chosen)
         .values("section_id")
         .annotate(count=Count("pk"))
         .values_list("section_id", "count")
     )
     for section_id, count in takeaway_counts:
         entries[section_id].takeaways = count
-    for section_id, (retained, due) in retention_by_section(learner).items():
-        if section_id in entries:
-            entries[section_id].retained, entries[section_id].due = retained, due
+    for section_id, (retained, due) in retention_by_section(learner, chosen).items():
+        entries[section_id].retained, entries[section_id].due = retained, due
     if learner is not None:
-        read = LessonCompletion.objects.filter(learner=learner, section__in=entries)
+        read = LessonCompletion.objects.filter(learner=learner, section__in=chosen)
         for section_id in read.values_list("section_id", flat=True):
             entries[section_id].marked_read = True
         attempts = (
-            Attempt.objects.filter(learner=learner, quiz__section__in=entries, abandoned=False)
+            Attempt.objects.filter(learner=learner, quiz__section__in=chosen, abandoned=False)
             .order_by("finished_at")
             .values_list("quiz__section_id", "pk", "score", "passed", "finished_at")
         )
@@ -153,21 +166,130 @@ def course_progress(learner: Learner | None, sections: list[Section]) -> "Course
     return CourseProgress(sections=list(entries.values()))
 
 
-def next_step(progress: CourseProgress, last_section_id: int | None) -> tuple[Section, str] | None:
+# What pages that list sections never show: left out of their queries.
+LESSON_TEXT = ("body", "body_html", "toc", "search_text")
+
+
+def _with_state(sections: QuerySet[Section], learner: Learner) -> QuerySet[Section]:
+    """`sections`, each annotated with the learner's state on it, computed by the
+    database: has_quiz, passed, marked_read and the open attempt, if any."""
+    attempts = Attempt.objects.filter(
+        learner=learner, quiz__section=OuterRef("pk"), abandoned=False
+    )
+    return sections.annotate(
+        has_quiz=Exists(Quiz.objects.filter(section=OuterRef("pk"))),
+        passed=Exists(attempts.filter(passed=True)),
+        marked_read=Exists(
+            LessonCompletion.objects.filter(learner=learner, section=OuterRef("pk"))
+        ),
+        open_attempt=Subquery(attempts.filter(finished_at=None).values("pk")[:1]),
+    )
+
+
+# A section is complete when its quiz is passed or, having no quiz, its lesson is marked
+# read (SectionProgress.complete, said in SQL).
+COMPLETE = Q(has_quiz=True, passed=True) | Q(has_quiz=False, marked_read=True)
+
+
+@dataclass
+class ChapterProgress:
+    number: int
+    title: str
+    sections: int
+    complete: int = 0
+
+    @property
+    def completion(self):
+        return round(100 * self.complete / self.sections) if self.sections else 0
+
+
+@dataclass
+class CourseSummary:
+    """The course home's view of a learner: each chapter's sections and how many are
+    complete, without loading a single section."""
+
+    chapters: list[ChapterProgress]
+
+    @property
+    def sections(self):
+        return sum(chapter.sections for chapter in self.chapters)
+
+    @property
+    def completion(self):
+        """Percent of published sections complete."""
+        done = sum(chapter.complete for chapter in self.chapters)
+        return round(100 * done / self.sections) if self.sections else 0
+
+    @property
+    def complete(self):
+        """Every published section complete; a course without sections is not."""
+        return bool(self.chapters) and all(c.complete == c.sections for c in self.chapters)
+
+
+def course_summary(learner: Learner | None, course: Course | None) -> CourseSummary:
+    """Each chapter with published sections, its title, and how many of its sections the
+    learner has complete: one query, a row per chapter."""
+    sections = Section.objects.published().order_by()
+    if learner is None:
+        rows = sections.values("chapter").annotate(count=Count("pk"))
+    else:
+        rows = (
+            _with_state(sections, learner)
+            .values("chapter")
+            .annotate(count=Count("pk"), done=Count("pk", filter=COMPLETE))
+        )
+    titles = course.chapter_titles if course else {}
+    return CourseSummary(
+        chapters=[
+            ChapterProgress(
+                number=row["chapter"],
+                title=titles.get(str(row["chapter"]), ""),
+                sections=row["count"],
+                complete=row.get("done", 0),
+            )
+            for row in rows.order_by("chapter")
+        ]
+    )
+
+
+@dataclass
+class Step:
+    """Where Continue goes: a section's lesson, or its quiz (resumed if open)."""
+
+    section: Section
+    kind: str  # "lesson" or "quiz"
+    open_attempt_id: int | None = None
+
+
+def next_step(learner: Learner | None) -> Step | None:
     """Where Continue goes: the first quiz attempt left open, unread lesson or quiz not
     passed, from the last section visited onwards, wrapping round to the start; None when
     everything is done. An open attempt comes before its lesson: the learner chose to
-    start it."""
-    entries = progress.sections
-    start = next((i for i, e in enumerate(entries) if e.section.pk == last_section_id), 0)
-    for entry in entries[start:] + entries[:start]:
-        if entry.in_progress:
-            return entry.section, "quiz"
-        if not entry.read:
-            return entry.section, "lesson"
-        if entry.has_quiz and (not entry.passed or entry.in_progress):
-            return entry.section, "quiz"
-    return None
+    start it. One query, whatever the size of the course."""
+    sections = Section.objects.published().select_related("quiz").defer(*LESSON_TEXT)
+    if learner is None:
+        first = sections.first()
+        return Step(first, "lesson") if first else None
+    last_visited = Section.objects.filter(pk=learner.last_section_id).values("sort_key")
+    undone = (
+        _with_state(sections, learner)
+        .exclude(COMPLETE & Q(open_attempt=None))
+        .annotate(
+            wrapped=Case(
+                When(sort_key__gte=Subquery(last_visited), then=0),
+                default=1,
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("wrapped", "sort_key")
+    )
+    section = undone.first()
+    if section is None:
+        return None
+    if section.open_attempt is not None:
+        return Step(section, "quiz", section.open_attempt)
+    read = section.marked_read or section.passed
+    return Step(section, "quiz" if read else "lesson")
 
 
 def set_lesson_complete(*, learner: Learner, section: Section, complete: bool) -> None:

@@ -13,7 +13,8 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Count, Exists, F, Min, OuterRef, Q, QuerySet, When
+from django.db.models import Case, Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from quizzes.checking import ALREADY_ANSWERED, AnswerRefused, CheckedAnswer, check_answer
@@ -103,6 +104,21 @@ def due_items(learner: Learner | None) -> QuerySet[ReviewItem]:
         .select_related("takeaway__section")
         .order_by("due_at", "pk")
     )
+
+
+def due_today_count(learner: str = "pk") -> Coalesce:
+    """An annotation: how many reviews are due today for the learner at `learner`, the
+    outer query's path to it, so the menu's count comes with the learner (or its user)."""
+    due = (
+        ReviewItem.objects.filter(
+            reviewable(), learner=OuterRef(learner), due_at__lte=end_of_today()
+        )
+        .order_by()
+        .values("learner")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(due), 0)
 
 
 def upcoming(learner):
@@ -197,12 +213,13 @@ def answer_review(
     return review_answer, checked
 
 
-def retention_by_section(learner: Learner | None) -> dict[int, tuple[int, int]]:
-    """{section id: (takeaways retained, reviews due today)} in one query."""
+def retention_by_section(learner: Learner | None, sections: QuerySet) -> dict[int, tuple[int, int]]:
+    """{section id: (takeaways retained, reviews due today)} over `sections` (a
+    subquery of section ids), in one query."""
     if learner is None:
         return {}
     rows = (
-        ReviewItem.objects.filter(learner=learner)
+        ReviewItem.objects.filter(learner=learner, takeaway__section__in=sections)
         .values("takeaway__section_id")
         .annotate(
             retained=Count("pk", filter=Q(retained=True) & reviewable()),

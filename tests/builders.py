@@ -139,14 +139,21 @@ def review_questions():
     ]
 
 
-def write_course(directory, sections=1, *, with_quiz=True, questions=None):
-    """A course of `sections` sections numbered 1.1, 1.2, ...; returns the folder."""
+def write_course(directory, sections=1, *, with_quiz=True, questions=None, per_chapter=None):
+    """A course of `sections` sections numbered 1.1, 1.2, ..., or `per_chapter` to a
+    chapter (1.1 ... 1.n, 2.1 ...); slugs section-1, section-2, ...; returns the folder."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "course.toml").write_text(COURSE_TOML)
+    per_chapter = per_chapter or sections
     for index in range(1, sections + 1):
+        chapter, place = divmod(index - 1, per_chapter)
         write_section(
-            directory, f"1.{index}", f"section-{index}", with_quiz=with_quiz, questions=questions
+            directory,
+            f"{chapter + 1}.{place + 1}",
+            f"section-{index}",
+            with_quiz=with_quiz,
+            questions=questions,
         )
     return directory
 

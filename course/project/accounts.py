@@ -49,7 +49,7 @@ def signup(request):
     if request.method == "POST" and form.is_valid():
         user = form.save()
         # Logging in moves the visitor's session progress to the new account.
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="quizzes.learners.UserAndLearnerBackend")
         return redirect(next_url)
     return render(request, "registration/signup.html", {"form": form, "next": next_url})
 

@@ -81,7 +81,8 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, fetching a signed-in user's learner with them.
+    "quizzes.learners.UserAndLearnerBackend",
 ]
 
 # Password guessing: five failures for one account from one address lock that pair out

@@ -166,12 +166,11 @@ class LearnerAdmin(admin.ModelAdmin):
 
     @admin.display(description="Progress")
     def progress(self, learner):
-        sections = list(Section.objects.published().select_related("quiz"))
         attempts_url = reverse("admin:quizzes_attempt_changelist")
         return render_to_string(
             "admin/quizzes/learner/progress.html",
             {
-                "progress": course_progress(learner, sections),
+                "progress": course_progress(learner, Section.objects.published()),
                 "attempts_url": f"{attempts_url}?learner__id__exact={learner.pk}",
             },
         )

@@ -18,7 +18,6 @@ def completion_record_page(request: HttpRequest, token: str) -> HttpResponse:
         CompletionRecord.objects.select_related("learner__user"), token=token
     )
     learner = record.learner
-    sections = list(Section.objects.published().select_related("quiz"))
     # Only an anonymous learner, looking at their own record, is offered to keep it.
     offer_sign_up = (
         learner.user is None
@@ -34,7 +33,7 @@ def completion_record_page(request: HttpRequest, token: str) -> HttpResponse:
             "name": (learner.user.get_full_name() or learner.user.get_username())
             if learner.user
             else "",
-            "progress": course_progress(learner, sections),
+            "progress": course_progress(learner, Section.objects.published()),
             "offer_sign_up": offer_sign_up,
             "share_url": request.build_absolute_uri(record.get_absolute_url()),
         },

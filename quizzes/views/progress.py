@@ -43,7 +43,6 @@ def lesson_complete(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def my_progress(request: HttpRequest) -> HttpResponse:
     learner = current_learner(request)
-    sections = list(Section.objects.published().select_related("quiz"))
     attempts = []
     if learner is not None:
         attempts = list(
@@ -53,13 +52,13 @@ def my_progress(request: HttpRequest) -> HttpResponse:
             .select_related("quiz__section")
             .order_by("-finished_at")
         )
-    progress = course_progress(learner, sections)
+    progress = course_progress(learner, Section.objects.published())
     return TemplateResponse(
         request,
         "quizzes/progress.html",
         {
             "progress": progress,
             "attempts": attempts,
-            "completion_record": completion_record(learner=learner, progress=progress),
+            "completion_record": completion_record(learner=learner, complete=progress.complete),
         },
     )

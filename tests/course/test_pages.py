@@ -36,21 +36,69 @@ def lesson_url(slug):
     return reverse("course:lesson", args=[slug])
 
 
-def test_outline_lists_published_sections_with_number_title_and_summary(client, seed_course):
+def chapter_url(number):
+    return reverse("course:chapter", args=[number])
+
+
+@pytest.fixture
+def titled_chapter(small_course):
+    """The small course, its chapter 1 titled "Foundations"."""
+    course = small_course.course
+    course.chapter_titles = {"1": "Foundations"}
+    course.save()
+    return small_course
+
+
+def test_the_course_home_lists_each_chapter_with_its_title_and_link(client, titled_chapter):
     html = client.get("/").content.decode()
-    assert "2.4" in html
+    assert f'<a class="outline-link" href="{chapter_url(1)}">' in html
+    assert '<span class="outline-title">Foundations</span>' in html
+    assert "0 of 1 section complete" in html
+
+
+def test_a_chapter_page_lists_its_sections_with_number_title_and_summary(client, seed_course):
+    html = client.get(chapter_url(2)).content.decode()
+    assert "<h1>Chapter 2</h1>" in html
+    assert '<span class="outline-number">2.4</span>' in html
     assert seed_course.title in html
     assert seed_course.summary in html
     assert f'href="{lesson_url("inference-patterns")}"' in html
 
 
-def test_outline_hides_drafts(client, tmp_path, django_db_blocker):
+def test_a_chapter_page_lists_only_its_own_chapter_and_links_the_next(client, course_of):
+    course_of(12, per_chapter=10)
+    first = client.get(chapter_url(1)).content.decode()
+    assert first.count('<li class="outline-item">') == 10
+    assert f'href="{chapter_url(2)}" rel="next"' in first
+    second = client.get(chapter_url(2)).content.decode()
+    assert second.count('<li class="outline-item">') == 2
+    assert 'rel="next"' not in second
+
+
+def test_a_chapter_without_published_sections_is_a_friendly_404(client, small_course):
+    response = client.get(chapter_url(7))
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+def test_the_chapter_page_and_the_lesson_breadcrumbs_name_the_chapter(client, titled_chapter):
+    assert "<h1>Chapter 1: Foundations</h1>" in client.get(chapter_url(1)).content.decode()
+    html = client.get(lesson_url(titled_chapter.slug)).content.decode()
+    assert f'<a href="{chapter_url(1)}">Chapter 1: Foundations</a>' in html
+
+
+def test_drafts_are_left_off_the_course_home_and_chapter_pages(client, tmp_path, db):
     from django.core.management import call_command
 
     content = write_course(tmp_path / "c", 1)
     write_section(content, "1.2", "draft-one", published=False, title="Secret draft")
+    write_section(content, "3.1", "draft-two", published=False, title="Secret chapter")
     call_command("import_content", str(content), verbosity=0)
-    assert "Secret draft" not in client.get("/").content.decode()
+    home = client.get("/").content.decode()
+    assert "0 of 1 section complete" in home
+    assert "Chapter 3" not in home
+    assert "Secret draft" not in client.get(chapter_url(1)).content.decode()
+    assert client.get(chapter_url(3)).status_code == 404
 
 
 def test_lesson_shows_the_key_takeaways_box(client, seed_course):
@@ -178,7 +226,7 @@ def test_progress_and_accounts_never_come_from_the_shared_page(client, small_cou
     reader = Client()
     reader.post(reverse("quizzes:lesson_complete", args=[small_course.slug]), {"complete": "1"})
     assert "You marked this lesson complete." in reader.get(url).content.decode()
-    assert "Read" in reader.get(reverse("course:outline")).content.decode()
+    assert "Read" in reader.get(reverse("course:chapter", args=[1])).content.decode()
     ada = Client()
     ada.force_login(get_user_model().objects.create_user("ada", password="x"))
     assert "Account: ada" in ada.get(url).content.decode()

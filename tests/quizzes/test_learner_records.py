@@ -44,7 +44,7 @@ def learner_with_due_reviews(client, two_sections, clock):
 
 
 def due_count_on_outline(client):
-    return client.get(reverse("course:outline")).context["progress"].due
+    return client.get(reverse("course:outline")).context["reviews_due"]
 
 
 def test_an_unpublished_section_does_not_block_the_review_queue(client, learner_with_due_reviews):

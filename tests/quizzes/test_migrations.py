@@ -130,3 +130,35 @@ def test_every_earlier_answer_gets_the_version_it_was_shown(migrated_back):
     assert list(recent.version.choices.values_list("key", flat=True)) == [
         "batch-inference", "real-time",
     ]  # fmt: skip
+
+
+def test_signed_in_sessions_stay_signed_in_when_the_authentication_backend_is_replaced(
+    migrated_back, client
+):
+    from django.contrib.auth import (
+        BACKEND_SESSION_KEY,
+        HASH_SESSION_KEY,
+        SESSION_KEY,
+        get_user_model,
+    )
+    from django.contrib.sessions.backends.db import SessionStore
+
+    migrate([("quizzes", "0012_version_ordering_by_column")])
+    user = get_user_model().objects.create_user("ada", password="x")
+    session = SessionStore()
+    session.update(
+        {
+            SESSION_KEY: str(user.pk),
+            BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+            HASH_SESSION_KEY: user.get_session_auth_hash(),
+            "learner_id": 7,
+        }
+    )
+    session.create()
+
+    migrate([("quizzes", "0013_sessions_use_user_and_learner_backend")])
+    data = SessionStore(session.session_key).load()
+    assert data[BACKEND_SESSION_KEY] == "quizzes.learners.UserAndLearnerBackend"
+    assert data["learner_id"] == 7
+    client.cookies["sessionid"] = session.session_key
+    assert "Account: ada" in client.get("/").content.decode()

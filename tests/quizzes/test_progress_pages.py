@@ -61,11 +61,13 @@ def test_outline_shows_read_best_score_passed_and_completion(
     client.post(complete_url(small_course), {"complete": "1"})
     attempt = answer_all(start_quiz(small_course))
     client.post(reverse("quizzes:finish", args=[attempt.pk]))
-    html = client.get("/").content.decode()
+    html = client.get(reverse("course:chapter", args=[1])).content.decode()
     assert '<span class="badge badge-read">Read</span>' in html
     assert "Quiz best 100%" in html
     assert '<span class="badge badge-passed">Passed</span>' in html
+    html = client.get("/").content.decode()
     assert "<strong>100%</strong>" in html
+    assert "1 of 1 section complete" in html
     assert "You have completed every section." in html
 
 
