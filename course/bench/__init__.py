@@ -17,13 +17,15 @@ and a table. generated_course.py writes the made-up course (`generate_course`).
 SCENARIOS = [
     ("a", "floor: /healthz/", "floor"),
     ("b", "lesson, anonymous", "lesson"),
-    ("c", "lesson, logged in", "lesson_user"),
-    ("d", "outline, anonymous", "outline"),
-    ("d+", "outline, logged in", "outline_user"),
+    ("c", "lesson, signed in", "lesson_user"),
+    ("d", "course home, anonymous", "outline"),
+    ("d+", "course home, signed in", "outline_user"),
+    ("g", "chapter page, anonymous", "chapter"),
+    ("g+", "chapter page, signed in", "chapter_user"),
     ("e", "quiz answer, htmx POST", "answer"),
     ("f", "lesson as a static file", "static"),
 ]
-SCALED = ("a", "b", "d", "d+", "e")  # run again on the large course; a is its floor
+SCALED = ("a", "b", "d", "d+", "g", "g+", "e")  # run again on the large course; a is its floor
 # Each scenario runs in ROUNDS slices, taking turns with the others, and its best slice
 # counts: other work on the machine only ever slows a slice down.
 ROUNDS = 3

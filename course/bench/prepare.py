@@ -11,12 +11,7 @@ from io import StringIO
 from pathlib import Path
 
 from django.conf import settings
-from django.contrib.auth import (
-    BACKEND_SESSION_KEY,
-    HASH_SESSION_KEY,
-    SESSION_KEY,
-    get_user_model,
-)
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.middleware.csrf import CSRF_ALLOWED_CHARS
 from django.test import Client
@@ -52,26 +47,47 @@ def _take_quiz(learner, quiz):
     scoring.finish_attempt(attempt=attempt)
 
 
+def _cookies(jar, *names):
+    """The Cookie header of a browser that holds the cookies `names` of `jar`."""
+    missing = [name for name in names if not jar.get(name)]
+    if missing:
+        raise BenchmarkError(f"no {', '.join(missing)} cookie while preparing")
+    return "; ".join(f"{name}={jar[name].value}" for name in names)
+
+
 def logged_in_learner(sections):
-    """A signed-in learner who read every lesson and passed a few quizzes; their cookie."""
+    """A signed-in learner who read every lesson and passed a few quizzes; the cookies
+    of their browser, session and CSRF token, as a Cookie header."""
     user = get_user_model().objects.create_user("bench-learner")  # no usable password
     learner = Learner.objects.create(user=user)
     for section in sections:
         set_lesson_complete(learner=learner, section=section, complete=True)
     for section in sections[1 : QUIZZES_TAKEN + 1]:
         _take_quiz(learner, section.quiz)
-    return _session_cookie(
-        {
-            SESSION_KEY: str(user.pk),
-            BACKEND_SESSION_KEY: "quizzes.learners.UserAndLearnerBackend",
-            HASH_SESSION_KEY: user.get_session_auth_hash(),
-        }
-    )
+    browser = Client(SERVER_NAME="127.0.0.1")
+    browser.force_login(user)
+    # A page with a form (the header's Log out) gives the browser its CSRF cookie;
+    # without it each measured response would mint a token no browser would ask for.
+    browser.get(reverse("course:outline"))
+    return _cookies(browser.cookies, settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME)
 
 
 def _line(method, path, body="", **headers):
     fields = [method, path, body, *(f"{name}: {value}" for name, value in headers.items())]
     return "\t".join(fields)
+
+
+def _check(line):
+    """Send one request line through Django as wrk would send it; it must answer 200.
+    wrk counts only statuses above 399 as errors, so a redirect would pass unnoticed."""
+    method, path, body, *fields = line.split("\t")
+    headers = dict(field.split(": ", 1) for field in fields)
+    content_type = headers.pop("Content-Type", "application/octet-stream")
+    client = Client(SERVER_NAME="127.0.0.1", enforce_csrf_checks=True)
+    response = client.generic(method, path, body, content_type=content_type, headers=headers)
+    if response.status_code != 200:
+        raise BenchmarkError(f"{method} {path} answered {response.status_code} while preparing")
+    return response
 
 
 def answer_lines(quiz, count):
@@ -118,22 +134,32 @@ def prepare_site(directory: Path, *, sections: int, answer_questions: int) -> No
     call_command("collectstatic", interactive=False, verbosity=0)
 
     published = list(Section.objects.published().select_related("quiz"))
-    lesson = published[len(published) // 2].get_absolute_url()
-    static = Path(settings.STATIC_ROOT) / "bench" / "lesson.html"
-    static.parent.mkdir(parents=True, exist_ok=True)
-    page = Client(SERVER_NAME="127.0.0.1").get(lesson)
-    if page.status_code != 200:
-        raise BenchmarkError(f"{lesson} answered {page.status_code} while preparing")
-    static.write_bytes(page.content)
+    middle = published[len(published) // 2]
+    lesson = middle.get_absolute_url()
+    home = reverse("course:outline")
+    chapter = reverse("course:chapter", args=[middle.chapter])
+    # Anonymous pages are asked for by a returning browser: it holds the CSRF cookie a
+    # lesson's form gave it on its first visit, and no session.
+    first_visit = _check(_line("GET", lesson))
+    anonymous = _cookies(first_visit.cookies, settings.CSRF_COOKIE_NAME)
     user = logged_in_learner(published)
     requests = {
         "floor": [_line("GET", reverse("health"))],
-        "lesson": [_line("GET", lesson)],
+        "lesson": [_line("GET", lesson, Cookie=anonymous)],
         "lesson_user": [_line("GET", lesson, Cookie=user)],
-        "outline": [_line("GET", reverse("course:outline"))],
-        "outline_user": [_line("GET", reverse("course:outline"), Cookie=user)],
-        "static": [_line("GET", f"{settings.STATIC_URL}bench/lesson.html")],
+        "outline": [_line("GET", home, Cookie=anonymous)],
+        "outline_user": [_line("GET", home, Cookie=user)],
+        "chapter": [_line("GET", chapter, Cookie=anonymous)],
+        "chapter_user": [_line("GET", chapter, Cookie=user)],
+        "static": [_line("GET", f"{settings.STATIC_URL}bench/lesson.html", Cookie=anonymous)],
     }
+    static = Path(settings.STATIC_ROOT) / "bench" / "lesson.html"
+    static.parent.mkdir(parents=True, exist_ok=True)
+    static.write_bytes(first_visit.content)
+    for lines in requests.values():
+        _check(lines[0])
+    # A quiz answer is checked on a learner of its own: the measured ones answer once.
+    _check(answer_lines(published[0].quiz, 1)[0])
     # Each round answers its own questions: positions 1 to n/ROUNDS, and so on.
     answers = answer_lines(published[0].quiz, LEARNERS)
     per_round = len(answers) // ROUNDS // LEARNERS * LEARNERS

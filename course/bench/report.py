@@ -9,7 +9,7 @@ import django
 
 from course.bench import SCALED
 
-RATIO_TARGETS = [("b", 0.5), ("c", 0.35), ("e", 0.25)]  # req/s of X / req/s of a, at least
+RATIO_TARGETS = [("b", 0.75), ("c", 0.30), ("e", 0.10)]  # req/s of X / req/s of a, at least
 SCALING_TARGET = 1.2  # cost with many sections / cost with 1, at most
 IMPORT_TARGET = 10.0  # seconds to import the large course, under
 

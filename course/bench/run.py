@@ -39,6 +39,9 @@ def _site_env(site):
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
         DATABASE_URL=f"sqlite:///{site / 'db.sqlite3'}",
         DJANGO_STATIC_ROOT=str(site / "static"),
+        # Its own file cache (sessions, the content version), not the one the machine's
+        # other sites share.
+        DJANGO_CACHE_DIR=str(site / "cache"),
     )
     return env
 

@@ -24,8 +24,8 @@ def parse_wrk(output):
         "rps": raw["requests"] / seconds if seconds else 0.0,
         "p50_ms": raw["p50_us"] / 1000,
         "p99_ms": raw["p99_us"] / 1000,
-        "errors": raw["non2xx"] + raw["socket_errors"],
-        "non2xx": raw["non2xx"],
+        "errors": raw["status_errors"] + raw["socket_errors"],
+        "status_errors": raw["status_errors"],  # answers with a status above 399
         "socket_errors": raw["socket_errors"],
         "wrapped": raw["wrapped"],
     }
