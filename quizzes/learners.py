@@ -79,6 +79,12 @@ def _make_learner(request):
     return learner
 
 
+# The backend a sign-in through the login form records (django-axes' comes first in
+# AUTHENTICATION_BACKENDS, but only refuses locked-out logins); code that logs a user in
+# itself names it too, so that their requests fetch the learner with the user.
+LOGIN_BACKEND = "quizzes.learners.UserAndLearnerBackend"
+
+
 class UserAndLearnerBackend(ModelBackend):
     """Django's own authentication, but a signed-in request's user comes with its
     learner, the learner's completion record and count of reviews due: one query where

@@ -14,15 +14,13 @@ from django.utils import timezone
 
 from course.models import Section
 from quizzes.analysis import question_results, quiz_result
+from quizzes.learners import LOGIN_BACKEND
 from quizzes.models import Attempt, Learner, LessonCompletion, Question, ReviewItem
 from tests.builders import question_toml, review_questions
 from tests.support import HTMX, START, choice_ids, finished_attempt, question_url, take_quiz
 
 pytestmark = pytest.mark.django_db
 
-# What logging in on the site records (force_login would otherwise take the first backend,
-# django-axes', which fetches the user alone).
-LOGIN_BACKEND = "quizzes.learners.UserAndLearnerBackend"
 
 # Pages, for a learner with progress, anonymous or signed in (one more query, for the user).
 # Each counts one query for the site menu's Review link and its due count (issue 15).

@@ -22,6 +22,7 @@ from course.bench import ROUNDS, BenchmarkError
 from course.bench.generated_course import write_course
 from course.models import Section
 from quizzes import learners, scoring
+from quizzes.learners import LOGIN_BACKEND
 from quizzes.models import Learner
 from quizzes.progress import set_lesson_complete
 
@@ -65,7 +66,7 @@ def logged_in_learner(sections):
     for section in sections[1 : QUIZZES_TAKEN + 1]:
         _take_quiz(learner, section.quiz)
     browser = Client(SERVER_NAME="127.0.0.1")
-    browser.force_login(user)
+    browser.force_login(user, backend=LOGIN_BACKEND)
     # A page with a form (the header's Log out) gives the browser its CSRF cookie;
     # without it each measured response would mint a token no browser would ask for.
     browser.get(reverse("course:outline"))

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from course.project.proxies import client_address
 from course.project.rate_limits import within_limit
+from quizzes.learners import LOGIN_BACKEND
 
 HOUR = 60 * 60
 
@@ -49,7 +50,7 @@ def signup(request):
     if request.method == "POST" and form.is_valid():
         user = form.save()
         # Logging in moves the visitor's session progress to the new account.
-        login(request, user, backend="quizzes.learners.UserAndLearnerBackend")
+        login(request, user, backend=LOGIN_BACKEND)
         return redirect(next_url)
     return render(request, "registration/signup.html", {"form": form, "next": next_url})
 
