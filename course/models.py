@@ -21,6 +21,17 @@ def section_sort_key(number):
     return ".".join(part.zfill(4) for part in number.split("."))
 
 
+# A section's lesson text, as stored: what pages that only name or list sections never
+# show, so their queries leave it out.
+LESSON_TEXT = ("body", "body_html", "toc", "search_text")
+
+
+def without_lesson_text(path: str = "") -> list[str]:
+    """The lesson text's fields, for `defer()`, reached from a query's model by `path`
+    (such as "quiz__section__")."""
+    return [path + name for name in LESSON_TEXT]
+
+
 class Course(models.Model):
     title = models.CharField(max_length=200)
     slug = models.SlugField(unique=True)

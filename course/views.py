@@ -2,12 +2,13 @@
 search."""
 
 from django.contrib import messages
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
-from course.models import Course, Section
+from course.models import Course, Section, without_lesson_text
 from course.page_cache import CACHE_SECONDS, content_version, shared_page
 from course.search import QueryTooLong, search_sections
 from quizzes.completion import completion_record
@@ -126,9 +127,14 @@ def lesson(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _render_lesson(request, slug, learner, **extra):
-    section = get_object_or_404(
-        visible_sections(request).select_related("course", "quiz"), slug=slug
-    )
+    sections = visible_sections(request).select_related("course", "quiz")
+    # The lesson's text is read only when the page's cached parts (see the template) are
+    # not at hand; the Markdown and the search text never.
+    sections = sections.defer(*without_lesson_text())
+    if learner is not None:
+        marked = LessonCompletion.objects.filter(learner=learner, section=OuterRef("pk"))
+        sections = sections.annotate(read=Exists(marked))
+    section = get_object_or_404(sections, slug=slug)
     # The pager shows the neighbours' number and title: no need for their text. They are
     # looked up only if the page's cached parts (see the template) are not at hand.
     published = Section.objects.published().only("number", "title", "slug", "sort_key")
@@ -136,11 +142,8 @@ def _render_lesson(request, slug, learner, **extra):
         lambda: published.filter(sort_key__lt=section.sort_key).last()
     )
     next_section = SimpleLazyObject(lambda: published.filter(sort_key__gt=section.sort_key).first())
-    read = False
     quiz = section.quiz_or_none()
-    if learner is not None:
-        record_visit(learner=learner, section=section)
-        read = LessonCompletion.objects.filter(learner=learner, section=section).exists()
+    record_visit(learner=learner, section=section)
     return render(
         request,
         "course/lesson.html",
@@ -149,7 +152,7 @@ def _render_lesson(request, slug, learner, **extra):
             "takeaways": section.takeaways.all(),
             "quiz": quiz,
             "quiz_record": quiz_record(learner=learner, quiz=quiz),
-            "read": read,
+            "read": getattr(section, "read", False),
             "previous_section": previous_section,
             "next_section": next_section,
             "cache_seconds": CACHE_SECONDS,

@@ -18,7 +18,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from course.models import Course, KeyTakeaway, Section
+from course.models import Course, KeyTakeaway, Section, without_lesson_text
 from quizzes.models import Attempt, Learner, LessonCompletion, Question, Quiz
 from quizzes.review import retention_by_section
 
@@ -130,7 +130,7 @@ def course_progress(learner: Learner | None, sections: QuerySet[Section]) -> Cou
     """Progress over `sections`, a queryset of published sections (one chapter's, or all
     of them): five queries, the sections' own included. They are selected by subquery, so
     no query carries a list that grows with the course."""
-    rows = sections.select_related("quiz").defer(*LESSON_TEXT)
+    rows = sections.select_related("quiz").defer(*without_lesson_text())
     entries = {
         s.pk: SectionProgress(section=s, has_quiz=s.quiz_or_none() is not None) for s in rows
     }
@@ -164,10 +164,6 @@ def course_progress(learner: Learner | None, sections: QuerySet[Section]) -> Cou
                 attempt_id=attempt_id,
             )
     return CourseProgress(sections=list(entries.values()))
-
-
-# What pages that list sections never show: left out of their queries.
-LESSON_TEXT = ("body", "body_html", "toc", "search_text")
 
 
 def _with_state(sections: QuerySet[Section], learner: Learner) -> QuerySet[Section]:
@@ -266,7 +262,7 @@ def next_step(learner: Learner | None) -> Step | None:
     passed, from the last section visited onwards, wrapping round to the start; None when
     everything is done. An open attempt comes before its lesson: the learner chose to
     start it. One query, whatever the size of the course."""
-    sections = Section.objects.published().select_related("quiz").defer(*LESSON_TEXT)
+    sections = Section.objects.published().select_related("quiz").defer(*without_lesson_text())
     if learner is None:
         first = sections.first()
         return Step(first, "lesson") if first else None

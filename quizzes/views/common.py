@@ -4,12 +4,10 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 
+from course.models import without_lesson_text
 from quizzes.checking import AnswerRefused
 from quizzes.learners import current_learner
 from quizzes.models import Attempt
-
-# Attempt pages give the section's title and links, never its text.
-SECTION_TEXT = ["quiz__section__body", "quiz__section__body_html", "quiz__section__toc"]
 
 
 def own_attempt(request: HttpRequest, attempt_id: int) -> Attempt:
@@ -17,12 +15,16 @@ def own_attempt(request: HttpRequest, attempt_id: int) -> Attempt:
     learner = current_learner(request)
     if learner is None:
         raise Http404
-    return get_object_or_404(
-        Attempt.objects.select_related("quiz__section").defer(*SECTION_TEXT),
+    attempt = get_object_or_404(
+        Attempt.objects.select_related("quiz__section__course").defer(
+            *without_lesson_text("quiz__section__")
+        ),
         pk=attempt_id,
         learner=learner,
         quiz__section__published=True,
     )
+    attempt.learner = learner  # in hand already: answering schedules reviews for them
+    return attempt
 
 
 def wants_fragment(request: HttpRequest) -> bool:

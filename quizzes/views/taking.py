@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from course.models import without_lesson_text
 from quizzes import scoring
 from quizzes.cards import lesson_link, ordered_choices, question_card
 from quizzes.checking import FIXABLE, AnswerRefused
@@ -29,7 +30,9 @@ CARD_REFUSALS = {*FIXABLE, "already_answered"}
 
 def _published_quiz(slug):
     return get_object_or_404(
-        Quiz.objects.select_related("section"), section__slug=slug, section__published=True
+        Quiz.objects.select_related("section__course").defer(*without_lesson_text("section__")),
+        section__slug=slug,
+        section__published=True,
     )
 
 
