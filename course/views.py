@@ -21,6 +21,7 @@ from quizzes.progress import (
     quiz_record,
     record_visit,
 )
+from quizzes.review import reviews_due_today
 
 SEARCH_RESULTS = 20
 
@@ -66,7 +67,7 @@ def _render_outline(request, learner, **extra):
             "course": course,
             "summary": summary,
             "started": learner is not None,
-            "reviews_due": learner.reviews_due if learner else 0,
+            "reviews_due": reviews_due_today(learner),
             "step": next_step(learner),
             "completion_record": completion_record(learner=learner, complete=summary.complete),
             **extra,

@@ -20,22 +20,20 @@ from quizzes.models import (
     ReviewAnswer,
     ReviewItem,
 )
-from quizzes.review import due_today_count
+from quizzes.review import reviews_changed
 
 SESSION_KEY = "learner_id"
 
 
 def current_learner(request: HttpRequest, *, create: bool = False) -> Learner | None:
-    """The request's learner; None when it has none yet and `create` is not set. It comes
-    with `reviews_due`, the menu's count of reviews due today, and is kept on the request:
-    the page and its menu ask for it."""
+    """The request's learner; None when it has none yet and `create` is not set. It is
+    kept on the request: the page and its menu ask for it."""
     found = getattr(request, "_learner", None)
     if found is not None and found.user_id == request.user.pk:
         return found
     learner = _find_learner(request)
     if learner is None and create:
         learner = _make_learner(request)
-        learner.reviews_due = 0  # a learner made just now has nothing to review
     if learner is not None:
         request._learner = learner
     return learner
@@ -43,21 +41,16 @@ def current_learner(request: HttpRequest, *, create: bool = False) -> Learner | 
 
 def _learners():
     """Learners as pages show them: with their completion record (the outline and My
-    progress link to it) and their count of reviews due today."""
-    return Learner.objects.select_related("completion_record").annotate(
-        reviews_due=due_today_count()
-    )
+    progress link to it)."""
+    return Learner.objects.select_related("completion_record")
 
 
 def _find_learner(request):
     user = request.user
     if user.is_authenticated:
-        if hasattr(user, "learner_reviews_due"):
+        if get_user_model().learner.is_cached(user):
             # Fetched with the user, by UserAndLearnerBackend: no query.
-            learner = getattr(user, "learner", None)
-            if learner is not None:
-                learner.reviews_due = user.learner_reviews_due
-            return learner
+            return getattr(user, "learner", None)
         return _learners().filter(user=user).first()
     learner_id = request.session.get(SESSION_KEY)
     if learner_id is None:
@@ -87,15 +80,11 @@ LOGIN_BACKEND = "quizzes.learners.UserAndLearnerBackend"
 
 class UserAndLearnerBackend(ModelBackend):
     """Django's own authentication, but a signed-in request's user comes with its
-    learner, the learner's completion record and count of reviews due: one query where
-    the session's user and `current_learner` would take two or three."""
+    learner and the learner's completion record: one query where the user and
+    `current_learner` would take two."""
 
     def get_user(self, user_id):
-        users = (
-            get_user_model()
-            ._default_manager.select_related("learner__completion_record")
-            .annotate(learner_reviews_due=due_today_count("learner"))
-        )
+        users = get_user_model()._default_manager.select_related("learner__completion_record")
         user = users.filter(pk=user_id).first()
         return user if user is not None and self.user_can_authenticate(user) else None
 
@@ -128,6 +117,7 @@ def merge_learners(*, source: Learner, target: Learner) -> None:
         ).update(abandoned=True)
         Attempt.objects.filter(learner=source).update(learner=target)
         _merge_review_items(source, target)
+        reviews_changed(target.pk)
         _merge_completion_records(source, target)
         if source.last_section_id:
             Learner.objects.filter(pk=target.pk).update(last_section_id=source.last_section_id)

@@ -12,11 +12,12 @@ import random
 from collections.abc import Mapping, Sequence
 from datetime import datetime, time, timedelta
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, Exists, F, Min, OuterRef, Q, QuerySet, When
 from django.utils import timezone
 
+from course.page_cache import content_version, restamp, stamp
 from quizzes.checking import ALREADY_ANSWERED, AnswerRefused, CheckedAnswer, check_answer
 from quizzes.models import (
     AnswerPart,
@@ -30,6 +31,7 @@ from quizzes.models import (
 from quizzes.versions import current_versions
 
 INTERVAL_DAYS = [1, 3, 7, 21]
+DAY_SECONDS = 24 * 60 * 60
 RETAINED_FROM_STEP = INTERVAL_DAYS.index(7)
 NOT_IN_REVIEW = "This takeaway is not due for review."
 WRONG_QUESTION = "That question does not belong to this review."
@@ -75,6 +77,7 @@ def schedule_after_quiz_answer(
     and an insert only the first time the takeaway comes up for this learner."""
     items = ReviewItem.objects.filter(learner=learner, takeaway_id=question.takeaway_id)
     changes = _schedule_changes(checked=checked, question=question)
+    reviews_changed(learner.pk)
     if items.update(**changes):
         return
     try:
@@ -106,19 +109,30 @@ def due_items(learner: Learner | None) -> QuerySet[ReviewItem]:
     )
 
 
-def due_today_count(learner: str = "pk") -> Coalesce:
-    """An annotation: how many reviews are due today for the learner at `learner`, the
-    outer query's path to it, so the menu's count comes with the learner (or its user)."""
-    due = (
-        ReviewItem.objects.filter(
-            reviewable(), learner=OuterRef(learner), due_at__lte=end_of_today()
-        )
-        .order_by()
-        .values("learner")
-        .annotate(count=Count("pk"))
-        .values("count")
+def reviews_due_today(learner: Learner | None) -> int:
+    """The site menu's count of reviews due today. Counting needs the `reviewable` rule,
+    the dearest query of a page, so the count is kept in the cache until the day ends,
+    the content changes or the learner's reviews do (`reviews_changed`)."""
+    if learner is None:
+        return 0
+    key = (
+        f"reviews-due:{learner.pk}:{timezone.localdate()}:{content_version()}:"
+        f"{stamp(_reviews_stamp(learner.pk))}"
     )
-    return Coalesce(Subquery(due), 0)
+    count = cache.get(key)
+    if count is None:
+        count = due_items(learner).count()
+        cache.set(key, count, DAY_SECONDS)
+    return count
+
+
+def reviews_changed(learner_id: int) -> None:
+    """Call when the learner's review items change: their menu's count is counted again."""
+    restamp(_reviews_stamp(learner_id))
+
+
+def _reviews_stamp(learner_id):
+    return f"reviews-stamp:{learner_id}"
 
 
 def upcoming(learner):
@@ -191,6 +205,7 @@ def answer_review(
         ).update(reviews=F("reviews") + 1, **changes)
         if not updated:
             raise AnswerRefused("already_answered", ALREADY_ANSWERED, status=409)
+        reviews_changed(item.learner_id)
         review_answer = ReviewAnswer.objects.create(
             item=item,
             question=question,

@@ -23,19 +23,21 @@ pytestmark = pytest.mark.django_db
 
 
 # Pages, for a learner with progress, anonymous or signed in: the same count, for the
-# session is read from the shared cache and a signed-in user comes with their learner and
-# the menu's review count in one query (quizzes/learners.py), as an anonymous learner does.
+# session is read from the shared cache and a signed-in user comes with their learner in
+# one query (quizzes/learners.py), as an anonymous learner does. Each counts one query
+# for the site menu's count of reviews due, made once and then kept in the cache
+# (quizzes/review.py, reviews_due_today).
 PAGES = {
-    "course:outline": 4,  # the course, a row per chapter, and where Continue goes
-    "course:chapter": 8,
+    "course:outline": 5,  # the course, a row per chapter, and where Continue goes
+    "course:chapter": 9,
     # Rendered: the section, the learner's record on its quiz, and the cached parts' own
     # (the lesson text, its takeaways, the pager's two neighbours).
-    "course:lesson": 9,
-    "quizzes:quiz": 4,
-    "quizzes:question": 6,
-    "quizzes:results": 6,  # and one for the next section it links to
-    "quizzes:progress": 7,
-    "quizzes:review": 8,
+    "course:lesson": 10,
+    "quizzes:quiz": 5,
+    "quizzes:question": 7,
+    "quizzes:results": 7,  # and one for the next section it links to
+    "quizzes:progress": 8,
+    "quizzes:review": 9,
 }
 # The lesson with its shared parts cached, as learners nearly always get it: the user (or
 # anonymous learner), the section, and the learner's record on its quiz.

@@ -44,6 +44,7 @@ def test_learner_pages_have_no_serious_accessibility_problems(
     base = live_course
     for name, path in [
         ("outline", "/"),
+        ("chapter", "/chapters/2/"),
         ("lesson", "/sections/inference-patterns/"),
         ("sign-up", "/accounts/signup/"),
         ("log-in", "/accounts/login/"),
@@ -67,6 +68,10 @@ def test_learner_pages_have_no_serious_accessibility_problems(
             page.get_by_role("link", name="Next question").click()
     page.get_by_role("button", name="See your results").click()
     check_page(page, "results", width, problems)
+    page.goto(base + "/")
+    check_page(page, "outline-with-progress", width, problems)
+    page.goto(base + "/chapters/2/")
+    check_page(page, "chapter-with-progress", width, problems)
     page.goto(base + "/progress/")
     check_page(page, "my-progress", width, problems)
     page.goto(base + "/review/")

@@ -10,6 +10,8 @@ pytestmark = pytest.mark.browser
 def test_a_learner_reads_the_lesson(page, live_course, csp_violations, width):
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(live_course + "/")
+    page.get_by_role("link", name="Chapter 2", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Chapter 2")
     page.get_by_role(
         "link", name="2.4 Inference Patterns: Batch, Real-Time, and Embedded AI", exact=True
     ).click()

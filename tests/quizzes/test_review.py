@@ -247,6 +247,43 @@ def test_the_review_page_asks_a_due_takeaway_and_explains_the_answer(client, sec
     assert "Nothing to review right now" in client.get(reverse("quizzes:review")).content.decode()
 
 
+def menu_count(client):
+    html = client.get(reverse("course:outline")).content.decode()
+    return html.split('id="menu-review"', 1)[1].split("</a>", 1)[0]
+
+
+def test_the_menus_review_count_follows_quiz_answers_and_reviews(client, section, clock):
+    attempt = miss_first_question(client, section)
+    assert "due" not in menu_count(client)
+    clock.move_to(START + timedelta(days=1))
+    assert "1 due" in menu_count(client)  # a new day: counted again
+    item = ReviewItem.objects.get()
+    other = attempt.answers.filter(question__takeaway=item.takeaway).exclude(position=1)[0]
+    client.post(
+        reverse("quizzes:question", args=[attempt.pk, other.position]),
+        {"choice": choice_ids(attempt, other.position, correct=False)[:1]},
+    )
+    assert "due" not in menu_count(client)  # missed in the quiz again: due tomorrow now
+    clock.move_to(START + timedelta(days=2))
+    assert "1 due" in menu_count(client)
+    item = ReviewItem.objects.get()
+    question = question_for(item)
+    client.post(
+        reverse("quizzes:review_answer", args=[item.pk]),
+        {
+            "question_version": question.pk,
+            "turn": item.reviews,
+            "choice": choice_ids_of(question),
+            "confidence": "sure",
+        },
+    )
+    assert "due" not in menu_count(client)  # reviewed: due in three days
+
+
+def choice_ids_of(version):
+    return [choice.pk for choice in version.choices.all() if choice.correct]
+
+
 def test_a_review_answer_without_javascript_redirects_to_its_result(client, section, clock):
     miss_first_question(client, section)
     clock.move_to(START + timedelta(days=1))
