@@ -1,13 +1,17 @@
 """Lessons: the course, its sections (rendered once, on save) and their key takeaways."""
 
 import re
+from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Count
 from django.urls import reverse
 
 from course.content.format import clean_body, clean_text
+from course.page_cache import CACHE_SECONDS, content_version
 from course.rendering import lesson_text, render_lesson
 
 SECTION_NUMBER_RE = re.compile(r"^\d{1,4}(\.\d{1,4}){0,3}$")
@@ -102,7 +106,10 @@ class Section(models.Model):
 
     class Meta:
         ordering = ["sort_key"]
-        indexes = [models.Index(fields=["published", "sort_key"])]
+        indexes = [
+            models.Index(fields=["published", "sort_key"]),
+            models.Index(fields=["published", "chapter"]),
+        ]
 
     def __str__(self):
         return f"{self.number} {self.title}"
@@ -159,6 +166,33 @@ class Section(models.Model):
         self.body_html = body_html
         self.toc = toc
         self._rendered_body = self.body
+
+
+@dataclass(frozen=True)
+class Chapter:
+    number: int
+    title: str
+    sections: int  # published ones
+
+
+def course_and_chapters() -> tuple[Course | None, list[Chapter]]:
+    """The course and, in order, each chapter with published sections: the same for
+    everyone, so kept in the cache under the content version."""
+    key = f"course-and-chapters:{content_version()}"
+    found = cache.get(key)
+    if found is None:
+        course = Course.objects.first()
+        titles = course.chapter_titles if course else {}
+        counts = (
+            Section.objects.published()
+            .order_by("chapter")
+            .values_list("chapter")
+            .annotate(count=Count("pk"))
+        )
+        chapters = [Chapter(n, titles.get(str(n), ""), count) for n, count in counts]
+        found = (course, chapters)
+        cache.set(key, found, CACHE_SECONDS)
+    return found
 
 
 class KeyTakeaway(models.Model):

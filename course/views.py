@@ -2,13 +2,13 @@
 search."""
 
 from django.contrib import messages
-from django.db.models import Exists, OuterRef
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
-from course.models import Course, Section, without_lesson_text
+from course.models import Section, course_and_chapters, without_lesson_text
 from course.page_cache import CACHE_SECONDS, content_version, shared_page
 from course.search import QueryTooLong, search_sections
 from quizzes.completion import completion_record
@@ -58,13 +58,12 @@ def outline(request: HttpRequest) -> HttpResponse:
 
 
 def _render_outline(request, learner, **extra):
-    course = Course.objects.first()
-    summary = course_summary(learner, course)
+    summary = course_summary(learner)
     return render(
         request,
         "course/outline.html",
         {
-            "course": course,
+            "course": summary.course,
             "summary": summary,
             "started": learner is not None,
             "reviews_due": reviews_due_today(learner),
@@ -89,30 +88,24 @@ def chapter(request: HttpRequest, number: int) -> HttpResponse:
 
 
 def _render_chapter(request, number, learner, **extra):
-    progress = course_progress(learner, Section.objects.published().filter(chapter=number))
-    if not progress.sections:
+    course, chapters = course_and_chapters()
+    place = next((i for i, chapter in enumerate(chapters) if chapter.number == number), None)
+    if place is None:
         raise Http404("No published section in this chapter.")
-    course = Course.objects.first()
-    later = Section.objects.published().filter(chapter__gt=number).order_by("sort_key")
-    following = later.values_list("chapter", flat=True).first()
     return render(
         request,
         "course/chapter.html",
         {
             "course": course,
-            "number": number,
-            "title": _chapter_title(course, number),
-            "progress": progress,
+            "chapter": chapters[place],
+            "progress": course_progress(
+                learner, Section.objects.published().filter(chapter=number)
+            ),
             "started": learner is not None,
-            "next_chapter": following
-            and {"number": following, "title": _chapter_title(course, following)},
+            "next_chapter": chapters[place + 1] if place + 1 < len(chapters) else None,
             **extra,
         },
     )
-
-
-def _chapter_title(course, number):
-    return course.chapter_title(number) if course else ""
 
 
 @require_safe
@@ -127,15 +120,25 @@ def lesson(request: HttpRequest, slug: str) -> HttpResponse:
     return _render_lesson(request, slug, learner)
 
 
-def _render_lesson(request, slug, learner, **extra):
+def _lesson_section(request, slug):
+    """The section at `slug`, with its course and quiz. A published one is the same for
+    everyone, so it is kept in the cache under the content version; staff may also see
+    drafts. The lesson's text is read only when the page's cached parts (see the
+    template) are not at hand; the Markdown and the search text never."""
     sections = visible_sections(request).select_related("course", "quiz")
-    # The lesson's text is read only when the page's cached parts (see the template) are
-    # not at hand; the Markdown and the search text never.
     sections = sections.defer(*without_lesson_text())
-    if learner is not None:
-        marked = LessonCompletion.objects.filter(learner=learner, section=OuterRef("pk"))
-        sections = sections.annotate(read=Exists(marked))
-    section = get_object_or_404(sections, slug=slug)
+    if request.user.is_staff:
+        return get_object_or_404(sections, slug=slug)
+    key = f"lesson-section:{slug}:{content_version()}"
+    section = cache.get(key)
+    if section is None:
+        section = get_object_or_404(sections, slug=slug)
+        cache.set(key, section, CACHE_SECONDS)
+    return section
+
+
+def _render_lesson(request, slug, learner, **extra):
+    section = _lesson_section(request, slug)
     # The pager shows the neighbours' number and title: no need for their text. They are
     # looked up only if the page's cached parts (see the template) are not at hand.
     published = Section.objects.published().only("number", "title", "slug", "sort_key")
@@ -153,7 +156,8 @@ def _render_lesson(request, slug, learner, **extra):
             "takeaways": section.takeaways.all(),
             "quiz": quiz,
             "quiz_record": quiz_record(learner=learner, quiz=quiz),
-            "read": getattr(section, "read", False),
+            "read": learner is not None
+            and LessonCompletion.objects.filter(learner=learner, section=section).exists(),
             "previous_section": previous_section,
             "next_section": next_section,
             "cache_seconds": CACHE_SECONDS,

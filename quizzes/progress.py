@@ -3,22 +3,15 @@
 Every function here runs a fixed number of queries, whatever the size of the course.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import (
-    Case,
-    Count,
-    Exists,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    When,
-)
+from django.core.cache import cache
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from course.models import Course, KeyTakeaway, Section, without_lesson_text
+from course.models import Course, KeyTakeaway, Section, course_and_chapters, without_lesson_text
+from course.page_cache import CACHE_SECONDS, content_version
 from quizzes.models import Attempt, Learner, LessonCompletion, Question, Quiz
 from quizzes.review import retention_by_section
 
@@ -135,16 +128,9 @@ def course_progress(learner: Learner | None, sections: QuerySet[Section]) -> Cou
         s.pk: SectionProgress(section=s, has_quiz=s.quiz_or_none() is not None) for s in rows
     }
     chosen = sections.values("pk")
-    # Only a takeaway some question tests can be shown retained, so only those count.
-    tested = Question.objects.filter(takeaway_id=OuterRef("pk"), active=True)
-    takeaway_counts = (
-        KeyTakeaway.objects.filter(Exists(tested), section__in=chosen)
-        .values("section_id")
-        .annotate(count=Count("pk"))
-        .values_list("section_id", "count")
-    )
-    for section_id, count in takeaway_counts:
-        entries[section_id].takeaways = count
+    tested = tested_takeaways()
+    for section_id, entry in entries.items():
+        entry.takeaways = tested.get(section_id, 0)
     for section_id, (retained, due) in retention_by_section(learner, chosen).items():
         entries[section_id].retained, entries[section_id].due = retained, due
     if learner is not None:
@@ -166,25 +152,35 @@ def course_progress(learner: Learner | None, sections: QuerySet[Section]) -> Cou
     return CourseProgress(sections=list(entries.values()))
 
 
-def _with_state(sections: QuerySet[Section], learner: Learner) -> QuerySet[Section]:
-    """`sections`, each annotated with the learner's state on it, computed by the
-    database: has_quiz, passed, marked_read and the open attempt, if any."""
-    attempts = Attempt.objects.filter(
-        learner=learner, quiz__section=OuterRef("pk"), abandoned=False
-    )
-    return sections.annotate(
-        has_quiz=Exists(Quiz.objects.filter(section=OuterRef("pk"))),
-        passed=Exists(attempts.filter(passed=True)),
-        marked_read=Exists(
-            LessonCompletion.objects.filter(learner=learner, section=OuterRef("pk"))
-        ),
-        open_attempt=Subquery(attempts.filter(finished_at=None).values("pk")[:1]),
-    )
+def tested_takeaways() -> dict[int, int]:
+    """{section id: how many of its key takeaways an active question tests}: only those
+    can be shown retained, so only those count. The same for everyone, so kept in the
+    cache under the content version."""
+    key = f"tested-takeaways:{content_version()}"
+    counts = cache.get(key)
+    if counts is None:
+        tested = Question.objects.filter(takeaway_id=OuterRef("pk"), active=True)
+        counts = dict(
+            KeyTakeaway.objects.filter(Exists(tested))
+            .order_by()
+            .values_list("section_id")
+            .annotate(Count("pk"))
+        )
+        cache.set(key, counts, CACHE_SECONDS)
+    return counts
 
 
-# A section is complete when its quiz is passed or, having no quiz, its lesson is marked
-# read (SectionProgress.complete, said in SQL).
-COMPLETE = Q(has_quiz=True, passed=True) | Q(has_quiz=False, marked_read=True)
+def _complete_sections(learner: Learner) -> tuple[QuerySet, QuerySet]:
+    """SectionProgress.complete said in SQL, from the learner's own rows: the published
+    sections whose quiz they passed, and those without a quiz whose lesson they marked
+    read; each as (section_id, chapter) values."""
+    passed = Attempt.objects.filter(
+        learner=learner, passed=True, abandoned=False, quiz__section__published=True
+    ).values(section_id=F("quiz__section_id"), chapter=F("quiz__section__chapter"))
+    marked = LessonCompletion.objects.filter(
+        learner=learner, section__published=True, section__quiz=None
+    ).values("section_id", chapter=F("section__chapter"))
+    return passed, marked
 
 
 @dataclass
@@ -204,6 +200,7 @@ class CourseSummary:
     """The course home's view of a learner: each chapter's sections and how many are
     complete, without loading a single section."""
 
+    course: Course | None
     chapters: list[ChapterProgress]
 
     @property
@@ -222,29 +219,20 @@ class CourseSummary:
         return bool(self.chapters) and all(c.complete == c.sections for c in self.chapters)
 
 
-def course_summary(learner: Learner | None, course: Course | None) -> CourseSummary:
-    """Each chapter with published sections, its title, and how many of its sections the
-    learner has complete: one query, a row per chapter."""
-    sections = Section.objects.published().order_by()
-    if learner is None:
-        rows = sections.values("chapter").annotate(count=Count("pk"))
-    else:
-        rows = (
-            _with_state(sections, learner)
-            .values("chapter")
-            .annotate(count=Count("pk"), done=Count("pk", filter=COMPLETE))
-        )
-    titles = course.chapter_titles if course else {}
+def course_summary(learner: Learner | None) -> CourseSummary:
+    """Each chapter with published sections, and how many of its sections the learner has
+    complete. The chapters come from the cache; the counts take two queries over the
+    learner's own rows, a row per chapter each, whatever the size of the course."""
+    course, chapters = course_and_chapters()
+    done = Counter()
+    if learner is not None:
+        for rows in _complete_sections(learner):
+            counts = rows.order_by().values_list("chapter").annotate(Count("section_id"))
+            for chapter, count in counts:
+                done[chapter] += count
     return CourseSummary(
-        chapters=[
-            ChapterProgress(
-                number=row["chapter"],
-                title=titles.get(str(row["chapter"]), ""),
-                sections=row["count"],
-                complete=row.get("done", 0),
-            )
-            for row in rows.order_by("chapter")
-        ]
+        course=course,
+        chapters=[ChapterProgress(c.number, c.title, c.sections, done[c.number]) for c in chapters],
     )
 
 
@@ -261,31 +249,30 @@ def next_step(learner: Learner | None) -> Step | None:
     """Where Continue goes: the first quiz attempt left open, unread lesson or quiz not
     passed, from the last section visited onwards, wrapping round to the start; None when
     everything is done. An open attempt comes before its lesson: the learner chose to
-    start it. One query, whatever the size of the course."""
+    start it. Three or four queries, each stopping at the first section it finds."""
     sections = Section.objects.published().select_related("quiz").defer(*without_lesson_text())
     if learner is None:
         first = sections.first()
         return Step(first, "lesson") if first else None
-    last_visited = Section.objects.filter(pk=learner.last_section_id).values("sort_key")
-    undone = (
-        _with_state(sections, learner)
-        .exclude(COMPLETE & Q(open_attempt=None))
-        .annotate(
-            wrapped=Case(
-                When(sort_key__gte=Subquery(last_visited), then=0),
-                default=1,
-                output_field=IntegerField(),
-            )
+    open_attempts = dict(
+        Attempt.objects.filter(learner=learner, finished_at=None, abandoned=False).values_list(
+            "quiz__section_id", "pk"
         )
-        .order_by("wrapped", "sort_key")
     )
-    section = undone.first()
+    passed, marked = _complete_sections(learner)
+    done = Q(pk__in=passed.values("section_id")) | Q(pk__in=marked.values("section_id"))
+    undone = sections.filter(Q(pk__in=open_attempts) | ~done).annotate(
+        marked_read=Exists(LessonCompletion.objects.filter(learner=learner, section=OuterRef("pk")))
+    )
+    last_visited = Section.objects.filter(pk=learner.last_section_id).values("sort_key")
+    section = undone.filter(sort_key__gte=Subquery(last_visited)).first() or undone.first()
     if section is None:
         return None
-    if section.open_attempt is not None:
-        return Step(section, "quiz", section.open_attempt)
-    read = section.marked_read or section.passed
-    return Step(section, "quiz" if read else "lesson")
+    if section.pk in open_attempts:
+        return Step(section, "quiz", open_attempts[section.pk])
+    # Not done and no attempt open: a quiz not passed, or a lesson not marked read.
+    read = section.marked_read
+    return Step(section, "quiz" if read and section.quiz_or_none() else "lesson")
 
 
 def set_lesson_complete(*, learner: Learner, section: Section, complete: bool) -> None:

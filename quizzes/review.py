@@ -234,11 +234,11 @@ def retention_by_section(learner: Learner | None, sections: QuerySet) -> dict[in
     if learner is None:
         return {}
     rows = (
-        ReviewItem.objects.filter(learner=learner, takeaway__section__in=sections)
+        ReviewItem.objects.filter(reviewable(), learner=learner, takeaway__section__in=sections)
         .values("takeaway__section_id")
         .annotate(
-            retained=Count("pk", filter=Q(retained=True) & reviewable()),
-            due=Count("pk", filter=Q(due_at__lte=end_of_today()) & reviewable()),
+            retained=Count("pk", filter=Q(retained=True)),
+            due=Count("pk", filter=Q(due_at__lte=end_of_today())),
         )
     )
     return {row["takeaway__section_id"]: (row["retained"], row["due"]) for row in rows}

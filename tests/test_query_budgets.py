@@ -28,11 +28,15 @@ pytestmark = pytest.mark.django_db
 # for the site menu's count of reviews due, made once and then kept in the cache
 # (quizzes/review.py, reviews_due_today).
 PAGES = {
-    "course:outline": 5,  # the course, a row per chapter, and where Continue goes
+    # The course and its chapters (2, then kept in the cache), the sections complete in
+    # each (2) and where Continue goes (the attempts left open, and the first section to
+    # do from the last one visited, or from the start).
+    "course:outline": 9,
     "course:chapter": 9,
-    # Rendered: the section, the learner's record on its quiz, and the cached parts' own
-    # (the lesson text, its takeaways, the pager's two neighbours).
-    "course:lesson": 10,
+    # Rendered: the section, whether the learner marked it read, their record on its
+    # quiz, the last section they visited (written when it changes), and the cached
+    # parts' own (the lesson text (2), its takeaways, the pager's two neighbours).
+    "course:lesson": 11,
     "quizzes:quiz": 5,
     "quizzes:question": 7,
     "quizzes:results": 7,  # and one for the next section it links to
@@ -40,7 +44,7 @@ PAGES = {
     "quizzes:review": 9,
 }
 # The lesson with its shared parts cached, as learners nearly always get it: the user (or
-# anonymous learner), the section, and the learner's record on its quiz.
+# anonymous learner), whether they marked it read, and their record on its quiz.
 LESSON_FROM_THE_CACHE = 3
 # What the same learner posts. An answer also schedules the takeaway it tests for review;
 # starting as a visitor's very first request also makes their learner and session.

@@ -21,7 +21,7 @@ def sections():
 
 
 def completion(learner):
-    return course_summary(learner, None).completion
+    return course_summary(learner).completion
 
 
 def continue_from(learner, section):
@@ -129,6 +129,6 @@ def test_the_summary_counts_each_chapters_sections_and_those_complete(course_of,
     sections_made = course_of(12, per_chapter=10)  # 1.1 ... 1.10, 2.1, 2.2
     for section in sections_made[:2] + sections_made[10:11]:
         finished_attempt(learner, section, 100)
-    chapters = course_summary(learner, None).chapters
+    chapters = course_summary(learner).chapters
     assert [(c.number, c.sections, c.complete) for c in chapters] == [(1, 10, 2), (2, 2, 1)]
     assert completion(learner) == 25
