@@ -69,6 +69,8 @@ def _render_outline(request, learner, **extra):
             "reviews_due": reviews_due_today(learner),
             "step": next_step(learner),
             "completion_record": completion_record(learner=learner, complete=summary.complete),
+            "cache_seconds": CACHE_SECONDS,
+            "content_version": content_version(),
             **extra,
         },
     )
@@ -103,6 +105,8 @@ def _render_chapter(request, number, learner, **extra):
             ),
             "started": learner is not None,
             "next_chapter": chapters[place + 1] if place + 1 < len(chapters) else None,
+            "cache_seconds": CACHE_SECONDS,
+            "content_version": content_version(),
             **extra,
         },
     )

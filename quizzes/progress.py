@@ -73,6 +73,21 @@ class SectionProgress(QuizRecord):
         return self.passed if self.has_quiz else self.marked_read
 
     @property
+    def state(self) -> tuple:
+        """Everything the learner's row of this section shows but the section itself."""
+        return (
+            self.read,
+            self.complete,
+            self.has_quiz,
+            self.attempts,
+            self.best,
+            self.passed,
+            self.takeaways,
+            self.retained,
+            self.due,
+        )
+
+    @property
     def not_complete_because(self) -> str:
         """Why the section is not complete yet, in the learner's words; "" when it is."""
         if self.complete:
@@ -100,6 +115,12 @@ class CourseProgress:
     @property
     def due(self):
         return sum(entry.due for entry in self.sections)
+
+    @property
+    def state_key(self) -> str:
+        """The rows' state, for the cache key of the rows as rendered: learners in the
+        same state share them."""
+        return repr([(entry.section.pk, entry.state) for entry in self.sections])
 
 
 def quiz_record(*, learner: Learner | None, quiz: Quiz | None) -> QuizRecord | None:
@@ -217,6 +238,11 @@ class CourseSummary:
     def complete(self):
         """Every published section complete; a course without sections is not."""
         return bool(self.chapters) and all(c.complete == c.sections for c in self.chapters)
+
+    @property
+    def state_key(self) -> str:
+        """The chapters' counts, for the cache key of the rows as rendered."""
+        return repr([(chapter.number, chapter.complete) for chapter in self.chapters])
 
 
 def course_summary(learner: Learner | None) -> CourseSummary:

@@ -295,3 +295,28 @@ def test_an_import_shows_at_once_on_a_cached_page(client, tmp_path, db):
 @pytest.mark.parametrize("url", ["/", "/healthz/", "/sections/inference-patterns/"])
 def test_pages_answer_head_requests(client, seed_course, url):
     assert client.head(url).status_code == 200
+
+
+def test_learners_in_different_states_never_see_each_others_cached_rows(client, course_of):
+    first, second = course_of(2)
+    complete = reverse("quizzes:lesson_complete", args=[first.slug])
+    reader, other = Client(), Client()
+    reader.post(complete, {"complete": "1"})
+    other.post(reverse("quizzes:lesson_complete", args=[second.slug]), {"complete": "1"})
+    for _ in range(2):  # the second time from the cache
+        mine = reader.get(chapter_url(1)).content.decode()
+        theirs = other.get(chapter_url(1)).content.decode()
+        assert mine.count("badge badge-read") == theirs.count("badge badge-read") == 1
+        assert mine.index("badge badge-read") < mine.index(second.get_absolute_url())
+        assert theirs.index("badge badge-read") > theirs.index(second.get_absolute_url())
+        assert "0 of 2 sections complete" in reader.get("/").content.decode()
+
+
+def test_a_learners_cached_rows_follow_their_progress_and_edits(client, small_course):
+    client.post(reverse("quizzes:lesson_complete", args=[small_course.slug]), {"complete": "1"})
+    assert "Not complete: Quiz not passed yet" in client.get(chapter_url(1)).content.decode()
+    client.post(reverse("quizzes:lesson_complete", args=[small_course.slug]), {"complete": "0"})
+    assert "Not read yet" in client.get(chapter_url(1)).content.decode()
+    small_course.summary = "A summary edited in the admin."
+    small_course.save()
+    assert "A summary edited in the admin." in client.get(chapter_url(1)).content.decode()
