@@ -32,35 +32,26 @@ CSRF_PLACEHOLDER = "csrf-token-placeholder-9f3c2a7e"
 VERSION_KEY = "content-version"
 
 
-def stamp(name: str) -> str:
-    """The current token of `name` in the shared cache, to put in cache keys of what
-    depends on it; made on first use (or after the cache lost it)."""
-    shared = caches["shared"]
-    token = shared.get(name)
-    if token is None:
-        shared.add(name, uuid.uuid4().hex, timeout=None)
-        token = shared.get(name)  # whichever process added it first
-    return token
-
-
-def restamp(name: str) -> None:
-    """A new token for `name`, now and again once the transaction commits: now, so this
-    process's next read sees the change even before it commits; on commit, so nothing
-    another process cached from the rows as they were before the commit is read again."""
-
-    def new_token():
-        caches["shared"].set(name, uuid.uuid4().hex, timeout=None)
-
-    new_token()
-    transaction.on_commit(new_token)
-
-
 def content_version() -> str:
-    return stamp(VERSION_KEY)
+    """The current content version; made on first use (or after the cache lost it)."""
+    shared = caches["shared"]
+    version = shared.get(VERSION_KEY)
+    if version is None:
+        shared.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = shared.get(VERSION_KEY)  # whichever process added it first
+    return version
 
 
 def content_changed() -> None:
-    restamp(VERSION_KEY)
+    """A new content version, now and again once the transaction commits: now, so this
+    process's next read sees the change even before it commits; on commit, so nothing
+    another process cached from the rows as they were before the commit is read again."""
+    _new_version()
+    transaction.on_commit(_new_version)
+
+
+def _new_version():
+    caches["shared"].set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
 def _on_content_saved_or_deleted(sender, **kwargs):

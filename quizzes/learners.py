@@ -117,7 +117,7 @@ def merge_learners(*, source: Learner, target: Learner) -> None:
         ).update(abandoned=True)
         Attempt.objects.filter(learner=source).update(learner=target)
         _merge_review_items(source, target)
-        reviews_changed(target.pk)
+        reviews_changed(target)
         _merge_completion_records(source, target)
         if source.last_section_id:
             Learner.objects.filter(pk=target.pk).update(last_section_id=source.last_section_id)

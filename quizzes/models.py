@@ -46,6 +46,12 @@ class Learner(models.Model):
     last_section = models.ForeignKey(
         Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    reviews_stamp = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Counts changes to the learner's review queue: the menu's count of reviews "
+        "due is kept in the cache under it (quizzes/review.py).",
+    )
 
     def __str__(self):
         return self.user.get_username() if self.user_id else f"Anonymous learner {self.pk}"

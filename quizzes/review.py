@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, Exists, F, Min, OuterRef, Q, QuerySet, When
 from django.utils import timezone
 
-from course.page_cache import content_version, restamp, stamp
+from course.page_cache import content_version
 from quizzes.checking import ALREADY_ANSWERED, AnswerRefused, CheckedAnswer, check_answer
 from quizzes.models import (
     AnswerPart,
@@ -77,7 +77,7 @@ def schedule_after_quiz_answer(
     and an insert only the first time the takeaway comes up for this learner."""
     items = ReviewItem.objects.filter(learner=learner, takeaway_id=question.takeaway_id)
     changes = _schedule_changes(checked=checked, question=question)
-    reviews_changed(learner.pk)
+    reviews_changed(learner)
     if items.update(**changes):
         return
     try:
@@ -116,8 +116,8 @@ def reviews_due_today(learner: Learner | None) -> int:
     if learner is None:
         return 0
     key = (
-        f"reviews-due:{learner.pk}:{timezone.localdate()}:{content_version()}:"
-        f"{stamp(_reviews_stamp(learner.pk))}"
+        f"reviews-due:{learner.pk}:{learner.reviews_stamp}:{timezone.localdate()}:"
+        f"{content_version()}"
     )
     count = cache.get(key)
     if count is None:
@@ -126,13 +126,11 @@ def reviews_due_today(learner: Learner | None) -> int:
     return count
 
 
-def reviews_changed(learner_id: int) -> None:
-    """Call when the learner's review items change: their menu's count is counted again."""
-    restamp(_reviews_stamp(learner_id))
-
-
-def _reviews_stamp(learner_id):
-    return f"reviews-stamp:{learner_id}"
+def reviews_changed(learner: Learner) -> None:
+    """Call when the learner's review items change, in the same transaction: their menu's
+    count is counted again, by this request (`learner` is updated too) and every other."""
+    type(learner).objects.filter(pk=learner.pk).update(reviews_stamp=F("reviews_stamp") + 1)
+    learner.reviews_stamp += 1
 
 
 def upcoming(learner):
@@ -205,7 +203,7 @@ def answer_review(
         ).update(reviews=F("reviews") + 1, **changes)
         if not updated:
             raise AnswerRefused("already_answered", ALREADY_ANSWERED, status=409)
-        reviews_changed(item.learner_id)
+        reviews_changed(item.learner)
         review_answer = ReviewAnswer.objects.create(
             item=item,
             question=question,

@@ -46,9 +46,10 @@ PAGES = {
 # The lesson with its shared parts cached, as learners nearly always get it: the user (or
 # anonymous learner), whether they marked it read, and their record on its quiz.
 LESSON_FROM_THE_CACHE = 3
-# What the same learner posts. An answer also schedules the takeaway it tests for review;
-# starting as a visitor's very first request also makes their learner and session.
-ACTIONS = {"lesson_complete": 10, "start": 13, "first_start": 17, "answer": 15, "finish": 8}
+# What the same learner posts. An answer also schedules the takeaway it tests for review
+# (and notes the change on the learner, for the menu's count); starting as a visitor's
+# very first request also makes their learner and session.
+ACTIONS = {"lesson_complete": 10, "start": 13, "first_start": 17, "answer": 16, "finish": 8}
 # Pages for a visitor without progress: rendered for the first such visitor, then served
 # from the cache to the next.
 # The lesson: the section, its text (2: read only when not cached), takeaways, neighbours.

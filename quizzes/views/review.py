@@ -98,7 +98,9 @@ def review_page(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_POST
 def submit_review(request: HttpRequest, item_id: int) -> HttpResponse:
-    item = get_object_or_404(due_items(current_learner(request)), pk=item_id)
+    learner = current_learner(request)
+    item = get_object_or_404(due_items(learner), pk=item_id)
+    item.learner = learner  # in hand already: answering updates their review count
     try:
         version = (
             QuestionVersion.objects.select_related("question")

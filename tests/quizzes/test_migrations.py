@@ -160,5 +160,6 @@ def test_signed_in_sessions_stay_signed_in_when_the_authentication_backend_is_re
     data = SessionStore(session.session_key).load()
     assert data[BACKEND_SESSION_KEY] == "quizzes.learners.UserAndLearnerBackend"
     assert data["learner_id"] == 7
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
     client.cookies["sessionid"] = session.session_key
     assert "Account: ada" in client.get("/").content.decode()
