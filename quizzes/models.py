@@ -48,6 +48,8 @@ class Learner(models.Model):
     )
     reviews_stamp = models.PositiveIntegerField(
         default=0,
+        # Also the database's own: rows written by older code, or by SQL, start at 0.
+        db_default=0,
         editable=False,
         help_text="Counts changes to the learner's review queue: the menu's count of reviews "
         "due is kept in the cache under it (quizzes/review.py).",
