@@ -253,7 +253,10 @@ def course_summary(learner: Learner | None) -> CourseSummary:
     done = Counter()
     if learner is not None:
         for rows in _complete_sections(learner):
-            counts = rows.order_by().values_list("chapter").annotate(Count("section_id"))
+            # A quiz passed twice is one section complete.
+            counts = (
+                rows.order_by().values_list("chapter").annotate(Count("section_id", distinct=True))
+            )
             for chapter, count in counts:
                 done[chapter] += count
     return CourseSummary(

@@ -132,3 +132,11 @@ def test_the_summary_counts_each_chapters_sections_and_those_complete(course_of,
     chapters = course_summary(learner).chapters
     assert [(c.number, c.sections, c.complete) for c in chapters] == [(1, 10, 2), (2, 2, 1)]
     assert completion(learner) == 25
+
+
+def test_a_quiz_passed_twice_counts_its_section_once(course_of, learner):
+    first, _ = course_of(2)
+    finished_attempt(learner, first, 100)
+    finished_attempt(learner, first, 100)
+    assert [c.complete for c in course_summary(learner).chapters] == [1]
+    assert completion(learner) == 50
