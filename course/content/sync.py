@@ -168,9 +168,10 @@ def _is_active(row):
     return getattr(row, "active", True)
 
 
-def _sync_quiz(section, takeaways, data, *, new_section=False):
+def _sync_quiz(section, takeaways, data, *, new_rows, new_section=False):
     """Questions and choices are matched by key, so a reorder moves them; a question whose
-    meaning changed gets a new version (quizzes/versions.py)."""
+    meaning changed gets a new version (quizzes/versions.py). A new quiz's questions get
+    theirs later, all at once: they are added to `new_rows` with their choices and pairs."""
     quiz = None if new_section else Quiz.objects.filter(section=section).first()
     new_quiz = quiz is None
     quiz = quiz or Quiz(section=section)
@@ -229,7 +230,7 @@ def _sync_quiz(section, takeaways, data, *, new_section=False):
         changed = True
     if new_quiz:
         # Every question is new and its rows are at hand: no need to read them back.
-        record_versions(new_questions, given=_rows_by_question(new_questions, choices, pairs))
+        new_rows.update(_rows_by_question(new_questions, choices, pairs))
     elif changed:
         record_versions(
             quiz.questions.filter(active=True)
@@ -285,6 +286,7 @@ def _write(course_data: CourseData, report: ImportReport, *, skip: set[str]) -> 
     ]
     for pk in moving:
         Section.objects.filter(pk=pk).update(number=f"~{pk}")
+    new_rows = {}  # new quizzes' questions: their choices and pairs
     for data in sections:
         section = by_slug.get(data.slug) or _new_section(data)
         if section.pk in moving:
@@ -307,7 +309,7 @@ def _write(course_data: CourseData, report: ImportReport, *, skip: set[str]) -> 
             section, data.key_takeaways, new_section=created
         )
         quiz_changed = data.quiz is not None and _sync_quiz(
-            section, takeaways, data.quiz, new_section=created
+            section, takeaways, data.quiz, new_rows=new_rows, new_section=created
         )
         if not created:
             takeaways_changed |= _drop_extra_takeaways(section, len(data.key_takeaways))
@@ -317,6 +319,8 @@ def _write(course_data: CourseData, report: ImportReport, *, skip: set[str]) -> 
             # Marks the section as updated without rendering its body again.
             Section.objects.filter(pk=section.pk).update(updated_at=timezone.now())
         _record(report, _label(data), created, changed or takeaways_changed or quiz_changed)
+    # Their first versions in a few statements, rather than a few per quiz.
+    record_versions(new_rows, given=new_rows)
     remember_import(sections)
 
 
