@@ -9,26 +9,26 @@ versions differ.
 """
 
 import hashlib
+import re
 from dataclasses import MISSING, dataclass, field, fields
 from functools import cache
 from pathlib import Path
 from typing import get_origin
 
 FRONT_MATTER_FENCE = "+++"
-# Escapes of a TOML basic string; other control characters become \uXXXX. A translate table:
-# an import fingerprints every section's files, tens of thousands of strings.
-TOML_ESCAPES = str.maketrans(
-    {chr(code): f"\\u{code:04X}" for code in [*range(0x20), 0x7F]}
-    | {
-        '"': '\\"',
-        "\\": "\\\\",
-        "\b": "\\b",
-        "\t": "\\t",
-        "\n": "\\n",
-        "\f": "\\f",
-        "\r": "\\r",
-    }
-)
+# Escapes of a TOML basic string; other control characters become \uXXXX.
+TOML_ESCAPES = {chr(code): f"\\u{code:04X}" for code in [*range(0x20), 0x7F]} | {
+    '"': '\\"',
+    "\\": "\\\\",
+    "\b": "\\b",
+    "\t": "\\t",
+    "\n": "\\n",
+    "\f": "\\f",
+    "\r": "\\r",
+}
+# What needs an escape: an import fingerprints every section's files, tens of thousands
+# of strings, and most have nothing to escape.
+TOML_ESCAPE_RE = re.compile(r'[\x00-\x1f"\\\x7f]')
 # The metadata of a dataclass field that is not a key of its table in the files.
 NOT_A_KEY = {"key": False}
 
@@ -134,7 +134,8 @@ def clean_body(text: str) -> str:
 
 
 def toml_string(text: str) -> str:
-    return f'"{text.translate(TOML_ESCAPES)}"'
+    escaped = TOML_ESCAPE_RE.sub(lambda match: TOML_ESCAPES[match[0]], text)
+    return f'"{escaped}"'
 
 
 def toml_bool(value: bool) -> str:

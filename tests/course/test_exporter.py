@@ -176,7 +176,7 @@ def test_files_in_another_layout_that_say_the_same_are_left_untouched(tmp_path):
 
 
 def escaped_one_by_one(text):
-    """How toml_string escaped a text before it used a translate table."""
+    """How toml_string escaped a text, one character at a time, before it used a regex."""
     named = {
         '"': '\\"',
         "\\": "\\\\",
