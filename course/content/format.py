@@ -94,7 +94,7 @@ class SectionData:
     # The lesson.md it was read from; None when built from the database.
     path: Path | None = field(default=None, metadata=NOT_A_KEY)
     # The body's HTML and table of contents, rendered by the reader to check the quiz's
-    # headings; a new section is saved with them rather than rendered again.
+    # headings; the section is saved with them rather than rendered again.
     rendered: tuple[str, list[dict]] | None = field(
         default=None, repr=False, compare=False, metadata=NOT_A_KEY
     )

@@ -39,20 +39,13 @@ class ImportReport(Report):
         return bool(self.created or self.updated)
 
 
-def _new_section(data):
-    """An unsaved section, given the body the reader rendered (if it did), so that saving
-    it does not render the body again."""
-    section = Section(body=data.body)
-    if data.rendered is not None:
-        section.use_rendered_body(*data.rendered)
-    return section
-
-
-def _sync(instance, values):
+def _sync(instance, values, *, rendered=None):
     """Set values and save; return True if anything was written.
 
     A new row is simply saved (save() renders its HTML). An existing row is re-rendered
-    and compared first, stored HTML included, and saved only if something differs.
+    and compared first, stored HTML included, and saved only if something differs. A
+    section's body comes `rendered` when the reader rendered it (to check its quiz's
+    headings), and is not rendered again.
     """
     fields = [
         *values,
@@ -65,6 +58,8 @@ def _sync(instance, values):
     before = {name: getattr(instance, name) for name in fields} if instance.pk else None
     for name, value in values.items():
         setattr(instance, name, value)
+    if rendered is not None:
+        instance.use_rendered_body(*rendered)
     if before is not None:
         if hasattr(instance, "render"):
             instance.render()
@@ -288,7 +283,7 @@ def _write(course_data: CourseData, report: ImportReport, *, skip: set[str]) -> 
         Section.objects.filter(pk=pk).update(number=f"~{pk}")
     new_rows = {}  # new quizzes' questions: their choices and pairs
     for data in sections:
-        section = by_slug.get(data.slug) or _new_section(data)
+        section = by_slug.get(data.slug) or Section()
         if section.pk in moving:
             section.number = f"~{section.pk}"
         created = section.pk is None
@@ -303,6 +298,7 @@ def _write(course_data: CourseData, report: ImportReport, *, skip: set[str]) -> 
                 "body": data.body,
                 "published": data.published,
             },
+            rendered=data.rendered,
         )
         # A new section has no takeaways or quiz yet: no need to look for them.
         takeaways, takeaways_changed = _sync_takeaways(
