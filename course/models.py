@@ -144,8 +144,11 @@ class Section(models.Model):
     def searchable_text(self, takeaways) -> str:
         """What search looks in: the title, the key takeaways' text and the lesson's text,
         read from the sanitized HTML (never from the Markdown)."""
-        body_text = " ".join(lesson_text(self.body_html, self.toc)[0].split())
-        return "\n".join([self.title, *takeaways, body_text])
+        # Saving a section, then its takeaways, asks twice: the lesson is read once.
+        if getattr(self, "_text_of", (None,))[0] != self.body_html:
+            body_text = " ".join(lesson_text(self.body_html, self.toc)[0].split())
+            self._text_of = (self.body_html, body_text)
+        return "\n".join([self.title, *takeaways, self._text_of[1]])
 
     def refresh_search_text(self) -> None:
         """Store the searchable text again: takeaways are saved after their section, by the

@@ -68,6 +68,9 @@ HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 # escape: its HTML is itself in a paragraph. Most prompts and feedback are such sentences.
 _PLAIN = r"A-Za-z0-9,.;:?!'\"()%/\-"
 PLAIN_SENTENCE_RE = re.compile(rf"[A-Za-z](?:[{_PLAIN} ]*[{_PLAIN}])?")
+# Such words in *emphasis*, opened after a space (or first) and closed before a space, the
+# end or a punctuation mark, are an <em> and nothing else: "Right: see *Costs*."
+EMPHASIS_RE = re.compile(rf"(?<![^ ])\*([{_PLAIN}](?:[{_PLAIN} ]*[{_PLAIN}])?)\*(?![^ ,.;:?!)])")
 
 
 def _is_site_relative_or_safe(url):
@@ -207,12 +210,18 @@ def sanitize_html(html):
     return IMAGE_WITHOUT_SOURCE_RE.sub(_alt_text, clean)
 
 
+def sentence_html(text):
+    """A plain sentence's HTML, as the full pipeline makes it but without parsing (tests
+    compare the two); None if the text is anything else."""
+    if PLAIN_SENTENCE_RE.fullmatch(EMPHASIS_RE.sub(r"\1", text)):
+        return "<p>" + EMPHASIS_RE.sub(r"<em>\1</em>", text) + "</p>"
+    return None
+
+
 def render_markdown(text):
     """Author Markdown in, sanitized HTML out; the result is safe to store and show."""
     text = text or ""
-    if PLAIN_SENTENCE_RE.fullmatch(text):
-        return f"<p>{text}</p>"  # what the pipeline below makes of it, without parsing
-    return sanitize_html(_markdown_to_html(text))
+    return sentence_html(text) or sanitize_html(_markdown_to_html(text))
 
 
 def render_inline_markdown(text):

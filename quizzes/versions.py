@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterable, Mapping
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
 from quizzes.models import Choice, Pair, Question, QuestionVersion, VersionChoice, VersionPair
@@ -117,7 +117,15 @@ def record_versions(
         )
         for (question, _), version in zip(changed, versions, strict=True):
             question.current_version = version
-        Question.objects.bulk_update([question for question, _ in changed], ["current_version"])
+        # The version just made is each question's last: one statement, whatever their
+        # number (bulk_update builds a CASE with a branch per question).
+        Question.objects.filter(pk__in=[question.pk for question, _ in changed]).update(
+            current_version=Subquery(
+                QuestionVersion.objects.filter(question=OuterRef("pk"))
+                .order_by("-number")
+                .values("pk")[:1]
+            )
+        )
     return [question for question, _ in changed]
 
 

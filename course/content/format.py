@@ -9,6 +9,7 @@ versions differ.
 """
 
 import hashlib
+import re
 from dataclasses import MISSING, dataclass, field, fields
 from functools import cache
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import get_origin
 
 FRONT_MATTER_FENCE = "+++"
 # Escapes of a TOML basic string; other control characters become \uXXXX.
-TOML_ESCAPES = {
+TOML_ESCAPES = {chr(code): f"\\u{code:04X}" for code in [*range(0x20), 0x7F]} | {
     '"': '\\"',
     "\\": "\\\\",
     "\b": "\\b",
@@ -25,6 +26,9 @@ TOML_ESCAPES = {
     "\f": "\\f",
     "\r": "\\r",
 }
+# What needs an escape: an import fingerprints every section's files, tens of thousands
+# of strings, and most have nothing to escape.
+TOML_ESCAPE_RE = re.compile(r'[\x00-\x1f"\\\x7f]')
 # The metadata of a dataclass field that is not a key of its table in the files.
 NOT_A_KEY = {"key": False}
 
@@ -90,7 +94,7 @@ class SectionData:
     # The lesson.md it was read from; None when built from the database.
     path: Path | None = field(default=None, metadata=NOT_A_KEY)
     # The body's HTML and table of contents, rendered by the reader to check the quiz's
-    # headings; a new section is saved with them rather than rendered again.
+    # headings; the section is saved with them rather than rendered again.
     rendered: tuple[str, list[dict]] | None = field(
         default=None, repr=False, compare=False, metadata=NOT_A_KEY
     )
@@ -130,11 +134,7 @@ def clean_body(text: str) -> str:
 
 
 def toml_string(text: str) -> str:
-    escaped = "".join(
-        TOML_ESCAPES.get(char)
-        or (f"\\u{ord(char):04X}" if ord(char) < 0x20 or ord(char) == 0x7F else char)
-        for char in text
-    )
+    escaped = TOML_ESCAPE_RE.sub(lambda match: TOML_ESCAPES[match[0]], text)
     return f'"{escaped}"'
 
 

@@ -40,20 +40,13 @@ class ImportReport(Report):
         return bool(self.created or self.updated)
 
 
-def _new_section(data):
-    """An unsaved section, given the body the reader rendered (if it did), so that saving
-    it does not render the body again."""
-    section = Section(body=data.body)
-    if data.rendered is not None:
-        section.use_rendered_body(*data.rendered)
-    return section
-
-
-def _sync(instance, values):
+def _sync(instance, values, *, rendered=None):
     """Set values and save; return True if anything was written.
 
     A new row is simply saved (save() renders its HTML). An existing row is re-rendered
-    and compared first, stored HTML included, and saved only if something differs.
+    and compared first, stored HTML included, and saved only if something differs. A
+    section's body comes `rendered` when the reader rendered it (to check its quiz's
+    headings), and is not rendered again.
     """
     fields = [
         *values,
@@ -66,6 +59,8 @@ def _sync(instance, values):
     before = {name: getattr(instance, name) for name in fields} if instance.pk else None
     for name, value in values.items():
         setattr(instance, name, value)
+    if rendered is not None:
+        instance.use_rendered_body(*rendered)
     if before is not None:
         if hasattr(instance, "render"):
             instance.render()
@@ -169,9 +164,10 @@ def _is_active(row):
     return getattr(row, "active", True)
 
 
-def _sync_quiz(section, takeaways, data, *, new_section=False):
+def _sync_quiz(section, takeaways, data, *, new_rows, new_section=False):
     """Questions and choices are matched by key, so a reorder moves them; a question whose
-    meaning changed gets a new version (quizzes/versions.py)."""
+    meaning changed gets a new version (quizzes/versions.py). A new quiz's questions get
+    theirs later, all at once: they are added to `new_rows` with their choices and pairs."""
     quiz = None if new_section else Quiz.objects.filter(section=section).first()
     new_quiz = quiz is None
     quiz = quiz or Quiz(section=section)
@@ -230,7 +226,7 @@ def _sync_quiz(section, takeaways, data, *, new_section=False):
         changed = True
     if new_quiz:
         # Every question is new and its rows are at hand: no need to read them back.
-        record_versions(new_questions, given=_rows_by_question(new_questions, choices, pairs))
+        new_rows.update(_rows_by_question(new_questions, choices, pairs))
     elif changed:
         record_versions(
             quiz.questions.filter(active=True)
@@ -286,8 +282,9 @@ def _write(course_data: CourseData, report: ImportReport, *, skip: set[str]) -> 
     ]
     for pk in moving:
         Section.objects.filter(pk=pk).update(number=f"~{pk}")
+    new_rows = {}  # new quizzes' questions: their choices and pairs
     for data in sections:
-        section = by_slug.get(data.slug) or _new_section(data)
+        section = by_slug.get(data.slug) or Section()
         if section.pk in moving:
             section.number = f"~{section.pk}"
         created = section.pk is None
@@ -302,13 +299,14 @@ def _write(course_data: CourseData, report: ImportReport, *, skip: set[str]) -> 
                 "body": data.body,
                 "published": data.published,
             },
+            rendered=data.rendered,
         )
         # A new section has no takeaways or quiz yet: no need to look for them.
         takeaways, takeaways_changed = _sync_takeaways(
             section, data.key_takeaways, new_section=created
         )
         quiz_changed = data.quiz is not None and _sync_quiz(
-            section, takeaways, data.quiz, new_section=created
+            section, takeaways, data.quiz, new_rows=new_rows, new_section=created
         )
         if not created:
             takeaways_changed |= _drop_extra_takeaways(section, len(data.key_takeaways))
@@ -318,6 +316,8 @@ def _write(course_data: CourseData, report: ImportReport, *, skip: set[str]) -> 
             # Marks the section as updated without rendering its body again.
             Section.objects.filter(pk=section.pk).update(updated_at=timezone.now())
         _record(report, _label(data), created, changed or takeaways_changed or quiz_changed)
+    # Their first versions in a few statements, rather than a few per quiz.
+    record_versions(new_rows, given=new_rows)
     remember_import(sections)
 
 

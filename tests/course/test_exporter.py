@@ -1,10 +1,12 @@
 import difflib
+import tomllib
 
 import pytest
 from django.conf import settings
 from django.core.management import CommandError
 from django.urls import reverse
 
+from course.content.format import TOML_ESCAPES, toml_string
 from course.models import Course, Section
 from quizzes.models import Question
 from tests.builders import copy_real_content, write_course
@@ -171,3 +173,12 @@ def test_files_in_another_layout_that_say_the_same_are_left_untouched(tmp_path):
     assert f"{second.name}/lesson.md" in out
     assert "Renamed in the admin" in (second / "lesson.md").read_text()
     assert "1 file(s) changed, 4 unchanged" in out
+
+
+def test_a_toml_string_escapes_each_character_by_the_table_and_reads_back():
+    every_character = "".join(map(chr, range(0x110000)))
+    one_by_one = "".join(TOML_ESCAPES.get(char, char) for char in every_character)
+    assert toml_string(every_character) == f'"{one_by_one}"'
+    assert toml_string('\x01"\\\x7f\t') == '"\\u0001\\"\\\\\\u007F\\t"'
+    text = "".join(map(chr, range(0x800))) + 'Say "hi" \\ \u00e9 \U0001f600'
+    assert tomllib.loads(f"text = {toml_string(text)}")["text"] == text

@@ -68,6 +68,29 @@ def test_an_edited_lesson_is_updated_in_place_by_slug(tmp_path):
     assert (section.pk, section.title) == (section_id, "Renamed section")
 
 
+def test_a_reimport_renders_stored_html_that_is_out_of_date_again(tmp_path):
+    content = write_course(tmp_path / "content")
+    run_import(content)
+    rendered = Section.objects.values_list("body_html", "toc").get()
+    # As if an older sanitizer had rendered it: the body itself is unchanged.
+    Section.objects.update(body_html="<p>stale</p>", toc=[])
+    out, _ = run_import(content)
+    assert "updated section 1.1 section-1" in out
+    assert Section.objects.values_list("body_html", "toc").get() == rendered
+
+
+def test_a_reimported_body_is_stored_as_rendered_with_its_table_of_contents(tmp_path):
+    content = write_course(tmp_path / "content")
+    run_import(content)
+    write_section(content, "1.1", "section-1", body="## Overview\n\nNew *text*.\n\n## Details\n")
+    run_import(content)
+    section = Section.objects.get()
+    assert section.body_html == (
+        '<h2 id="overview">Overview</h2>\n<p>New <em>text</em>.</p>\n<h2 id="details">Details</h2>'
+    )
+    assert [entry["id"] for entry in section.toc] == ["overview", "details"]
+
+
 def test_reimport_keeps_learner_attempts(tmp_path, small_course):
     from quizzes.models import Learner
     from quizzes.scoring import start_attempt

@@ -1,8 +1,11 @@
 import random
 
 import pytest
+from django.conf import settings
 
 from course import rendering
+from course.bench.generated_course import write_course
+from course.content.reader import read_content
 from course.rendering import render_markdown, table_of_contents
 from tests.html import XSS_PAYLOADS, ParsedHTML, assert_no_markup_from_authors
 
@@ -96,7 +99,25 @@ def full_pipeline(text):
 )
 def test_a_plain_sentence_renders_as_the_full_pipeline_would(text):
     assert rendering.PLAIN_SENTENCE_RE.fullmatch(text)
-    assert render_markdown(text) == full_pipeline(text) == f"<p>{text}</p>"
+    assert rendering.sentence_html(text) == full_pipeline(text) == f"<p>{text}</p>"
+
+
+@pytest.mark.parametrize(
+    ("text", "html"),
+    [
+        ("Right: see *Costs*.", "<p>Right: see <em>Costs</em>.</p>"),
+        (
+            "*If it is late, it is useless.* So: timing.",
+            "<p><em>If it is late, it is useless.</em> So: timing.</p>",
+        ),
+        (
+            "Is it *Can results wait?*, or *not*",
+            "<p>Is it <em>Can results wait?</em>, or <em>not</em></p>",
+        ),
+    ],
+)
+def test_emphasis_in_a_plain_sentence_renders_as_the_full_pipeline_would(text, html):
+    assert rendering.sentence_html(text) == full_pipeline(text) == html
 
 
 def test_the_plain_sentence_shortcut_agrees_with_the_pipeline_on_random_text():
@@ -112,9 +133,71 @@ def test_the_plain_sentence_shortcut_agrees_with_the_pipeline_on_random_text():
     assert checked > 2000
 
 
+def test_the_shortcut_agrees_with_the_pipeline_on_random_asterisks_and_punctuation():
+    generator = random.Random(9)
+    pieces = [*PLAIN_ALPHABET, "*", "*", " *", "* ", "**", "*a*", "1.", "  "]
+    words = ["a", "Ab", "x9", "(b)", '"q"', "'s", "50%", "a/b", "-", "a-b", "?", ":", ".", ","]
+    separators = [" ", "", ", ", ". ", ": ", " (", ") ", "*", "  "]
+    taken = emphasised = 0
+    for _ in range(4000):
+        # Any mix of the characters; and sentences of words, some in *emphasis*.
+        mix = "".join(generator.choice(pieces) for _ in range(generator.randint(1, 12)))
+        parts = [
+            " ".join(generator.choice(words) for _ in range(generator.randint(1, 3)))
+            for _ in range(generator.randint(1, 5))
+        ]
+        parts = [f"*{part}*" if generator.random() < 0.4 else part for part in parts]
+        sentence = parts[0] + "".join(generator.choice(separators) + p for p in parts[1:])
+        for text in (mix, sentence):
+            if (html := rendering.sentence_html(text)) is not None:
+                taken += 1
+                emphasised += "<em>" in html
+                assert html == full_pipeline(text), text
+    assert taken > 1000
+    assert emphasised > 500
+
+
 @pytest.mark.parametrize(
     "text",
-    ["1. A list", "- item", "*emphasis*", "a & b", "a <b>", "ends with space ", "two\nlines"],
+    [
+        "1. A list",
+        "- item",
+        "* item",
+        "a & b",
+        "a <b>",
+        "ends with space ",
+        "two\nlines",
+        "**strong**",
+        "a*b*",
+        "*a *",
+        "*a*b*",
+        "*1. a*",
+        "",
+    ],
 )
 def test_text_with_markup_or_escapes_takes_the_full_pipeline(text):
-    assert not rendering.PLAIN_SENTENCE_RE.fullmatch(text)
+    assert rendering.sentence_html(text) is None
+
+
+def course_texts(course):
+    """Every text of a course read from its files, Markdown or not."""
+    for section in course.sections:
+        yield from [section.title, section.summary, section.body, *section.key_takeaways]
+        questions = section.quiz.questions if section.quiz else []
+        for question in questions:
+            yield from [question.prompt, question.explanation]
+            for part in [*question.choices, *question.pairs]:
+                yield from [part.text, part.feedback]
+
+
+def test_real_and_generated_content_and_hostile_input_render_as_the_full_pipeline(tmp_path):
+    write_course(tmp_path / "generated", 12)
+    texts = {
+        *course_texts(read_content(settings.BASE_DIR / "content")),
+        *course_texts(read_content(tmp_path / "generated")),
+        *XSS_PAYLOADS,
+    }
+    for text in texts:
+        assert render_markdown(text) == full_pipeline(text), text
+    shortcut = [text for text in texts if rendering.sentence_html(text) is not None]
+    assert any("<em>" in rendering.sentence_html(text) for text in shortcut)

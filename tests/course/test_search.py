@@ -164,6 +164,17 @@ def test_the_search_text_follows_admin_edits_of_takeaways_and_body(admin_client,
     assert [r.anchor for r in search_sections("zebras")] == ["page-takeaways"]
 
 
+def test_a_section_saved_again_with_a_new_body_is_searched_by_its_new_text(small_course):
+    small_course.searchable_text([])  # the lesson's text as it was, read once
+    small_course.body = "## Fresh\n\nNewly written words."
+    small_course.save()
+    small_course.refresh_search_text()
+    stored = Section.objects.get(pk=small_course.pk).search_text
+    assert stored == small_course.search_text
+    assert stored.endswith("\nFresh Newly written words.")
+    assert "Section 1.1 text." not in stored
+
+
 def test_the_search_text_follows_an_import_that_changes_only_takeaways(content):
     import_sections(content, ("1.1", "one", {}))
     assert not search_sections("giraffes")

@@ -11,7 +11,7 @@ from course.content.reader import read_content
 from course.models import Section
 from quizzes.analysis import question_results
 from quizzes.models import Attempt, Question, QuestionVersion
-from tests.builders import copy_real_content
+from tests.builders import copy_real_content, write_course
 from tests.support import admin_change_url, import_fails, question_form, run_command
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +57,25 @@ def test_reimporting_unchanged_content_makes_no_new_version(content):
     run_command("import_content", content)
     assert versions() == before
     assert all(number == 1 for _, number in before)
+
+
+def test_a_first_import_gives_every_question_of_every_quiz_its_own_first_version(tmp_path):
+    content = write_course(tmp_path / "content", sections=3)
+    run_command("import_content", content)
+    questions = Question.objects.select_related("current_version").prefetch_related(
+        "choices", "current_version__choices"
+    )
+    assert len(questions) == 12
+    for question in questions:
+        version = question.current_version
+        assert (version.question_id, version.number, version.prompt) == (
+            question.pk,
+            1,
+            question.prompt,
+        )
+        assert [(c.key, c.correct) for c in version.choices.all()] == [
+            (c.key, c.correct) for c in question.choices.all()
+        ]
 
 
 def test_swapping_two_choices_and_reimporting_leaves_every_result_as_it_was(
@@ -108,6 +127,7 @@ def test_an_imported_prompt_edit_is_a_new_version_for_new_attempts_only(
     run_command("import_content", content)
     question = Question.objects.get(key=edited.key)
     assert list(question.versions.values_list("number", flat=True)) == [1, 2]
+    assert question.current_version.number == 2
     assert results_page(client, finished) == before
     assert old_prompt.split()[0] in before
     again = start_quiz(Section.objects.get(slug="inference-patterns"))
