@@ -18,6 +18,7 @@ data is ever cached.
 
 import uuid
 from collections.abc import Callable
+from contextvars import ContextVar
 
 from django.core.cache import cache, caches
 from django.db import transaction
@@ -32,13 +33,39 @@ CSRF_PLACEHOLDER = "csrf-token-placeholder-9f3c2a7e"
 VERSION_KEY = "content-version"
 
 
+# The version a request has read, so that it reads it once: see RequestContentVersion.
+_read_by_request: ContextVar[dict | None] = ContextVar("content_version_read", default=None)
+
+
+class RequestContentVersion:
+    """Middleware: a request uses one content version throughout. Pages read the version
+    before the content they key by it; read again later, after an edit committed in
+    between, it would file what was read before the edit under the new version."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _read_by_request.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _read_by_request.reset(token)
+
+
 def content_version() -> str:
-    """The current content version; made on first use (or after the cache lost it)."""
+    """The current content version (this request's, once read); made on first use, or
+    after the cache lost it."""
+    read = _read_by_request.get()
+    if read is not None and VERSION_KEY in read:
+        return read[VERSION_KEY]
     shared = caches["shared"]
     version = shared.get(VERSION_KEY)
     if version is None:
         shared.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
         version = shared.get(VERSION_KEY)  # whichever process added it first
+    if read is not None:
+        read[VERSION_KEY] = version
     return version
 
 

@@ -152,18 +152,23 @@ def course_progress(learner: Learner | None, sections: QuerySet[Section]) -> Cou
     tested = tested_takeaways()
     for section_id, entry in entries.items():
         entry.takeaways = tested.get(section_id, 0)
+    # Each query selects the sections again: one published in between is not listed.
     for section_id, (retained, due) in retention_by_section(learner, chosen).items():
-        entries[section_id].retained, entries[section_id].due = retained, due
+        if section_id in entries:
+            entries[section_id].retained, entries[section_id].due = retained, due
     if learner is not None:
         read = LessonCompletion.objects.filter(learner=learner, section__in=chosen)
         for section_id in read.values_list("section_id", flat=True):
-            entries[section_id].marked_read = True
+            if section_id in entries:
+                entries[section_id].marked_read = True
         attempts = (
             Attempt.objects.filter(learner=learner, quiz__section__in=chosen, abandoned=False)
             .order_by("finished_at")
             .values_list("quiz__section_id", "pk", "score", "passed", "finished_at")
         )
         for section_id, attempt_id, score, passed, finished_at in attempts:
+            if section_id not in entries:
+                continue
             entries[section_id].add(
                 score=score,
                 passed=passed,

@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "course.page_cache.RequestContentVersion",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "course.project.sessions.SlidingSessionMiddleware",
     "course.project.private_pages.PrivatePagesMiddleware",

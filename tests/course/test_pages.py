@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 
+from course.models import Section
 from course.page_cache import CSRF_PLACEHOLDER
 from tests.builders import write_course, write_section
 
@@ -320,3 +321,25 @@ def test_a_learners_cached_rows_follow_their_progress_and_edits(client, small_co
     small_course.summary = "A summary edited in the admin."
     small_course.save()
     assert "A summary edited in the admin." in client.get(chapter_url(1)).content.decode()
+
+
+def test_an_edit_landing_while_a_page_renders_shows_on_the_next_request(
+    client, course_of, monkeypatch
+):
+    import course.views as views
+
+    first, second = course_of(2, with_quiz=False)
+    client.post(reverse("quizzes:lesson_complete", args=[first.slug]), {"complete": "1"})
+    real = views.course_progress
+
+    def progress_then_an_instructor_saves(learner, sections):
+        result = real(learner, sections)
+        renamed = Section.objects.get(pk=second.pk)
+        renamed.title = "Renamed while the page rendered"
+        renamed.save()
+        return result
+
+    monkeypatch.setattr(views, "course_progress", progress_then_an_instructor_saves)
+    client.get(chapter_url(1))
+    monkeypatch.setattr(views, "course_progress", real)
+    assert "Renamed while the page rendered" in client.get(chapter_url(1)).content.decode()

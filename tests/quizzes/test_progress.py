@@ -140,3 +140,22 @@ def test_a_quiz_passed_twice_counts_its_section_once(course_of, learner):
     finished_attempt(learner, first, 100)
     assert [c.complete for c in course_summary(learner).chapters] == [1]
     assert completion(learner) == 50
+
+
+def test_a_section_published_while_progress_is_read_is_left_out_not_an_error(
+    course_of, learner, monkeypatch
+):
+    import quizzes.progress as progress
+
+    first, second = course_of(2, with_quiz=False)
+    set_lesson_complete(learner=learner, section=second, complete=True)
+    Section.objects.filter(pk=second.pk).update(published=False)
+    real = progress.tested_takeaways
+
+    def then_published():
+        Section.objects.filter(pk=second.pk).update(published=True)
+        return real()
+
+    monkeypatch.setattr(progress, "tested_takeaways", then_published)
+    entries = course_progress(learner, Section.objects.published()).sections
+    assert [entry.section for entry in entries] == [first]
