@@ -13,6 +13,7 @@ from course.instructors import make_instructor
 from course.models import Section
 from quizzes.models import Attempt
 from tests.builders import write_course
+from tests.site_server import collect_static
 from tests.support import INSTRUCTOR_PASSWORD, START, answer_form, question_url
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses
@@ -42,6 +43,14 @@ def test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     for each in caches.all():  # pages, fragments, the content version, sessions
         each.clear()
+
+
+@pytest.fixture(scope="session")
+def static_root(tmp_path_factory):
+    """Static files collected once, for tests that serve the site with gunicorn."""
+    root = tmp_path_factory.mktemp("collected")
+    collect_static(root)
+    return root
 
 
 @pytest.fixture

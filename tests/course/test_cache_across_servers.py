@@ -6,7 +6,6 @@ import pytest
 
 from tests.site_server import (
     Browser,
-    collect_static,
     start_another_server,
     start_site,
     stop_site,
@@ -16,13 +15,6 @@ pytestmark = pytest.mark.system
 
 LESSON = "/sections/inference-patterns/"
 CHAPTER = "/chapters/2/"
-
-
-@pytest.fixture(scope="module")
-def static_root(tmp_path_factory):
-    root = tmp_path_factory.mktemp("collected")
-    collect_static(root)
-    return root
 
 
 @pytest.fixture

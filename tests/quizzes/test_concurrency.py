@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from tests.html import answer_fields
-from tests.site_server import Browser, collect_static, start_site, stop_site
+from tests.site_server import Browser, start_site, stop_site
 
 pytestmark = pytest.mark.system
 
@@ -62,13 +62,6 @@ for attempt in attempts:
     })
 result = {"attempts": rows, "completions": LessonCompletion.objects.count()}
 """
-
-
-@pytest.fixture(scope="module")
-def static_root(tmp_path_factory):
-    root = tmp_path_factory.mktemp("collected")
-    collect_static(root)
-    return root
 
 
 @pytest.fixture
