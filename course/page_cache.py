@@ -94,6 +94,11 @@ def watch(*models) -> None:
         post_delete.connect(_on_content_saved_or_deleted, sender=model, dispatch_uid=uid)
 
 
+def cached_parts_context() -> dict:
+    """What a template's `{% cache cache_seconds name content_version ... %}` needs."""
+    return {"cache_seconds": CACHE_SECONDS, "content_version": content_version()}
+
+
 def shared_page(
     request: HttpRequest, *, key: str, render_page: Callable[..., HttpResponse]
 ) -> HttpResponse:

@@ -9,7 +9,12 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
 from course.models import Section, course_and_chapters, without_lesson_text
-from course.page_cache import CACHE_SECONDS, content_version, shared_page
+from course.page_cache import (
+    CACHE_SECONDS,
+    cached_parts_context,
+    content_version,
+    shared_page,
+)
 from course.search import QueryTooLong, search_sections
 from quizzes.completion import completion_record
 from quizzes.learners import current_learner
@@ -69,8 +74,7 @@ def _render_outline(request, learner, **extra):
             "reviews_due": reviews_due_today(learner),
             "step": next_step(learner),
             "completion_record": completion_record(learner=learner, complete=summary.complete),
-            "cache_seconds": CACHE_SECONDS,
-            "content_version": content_version(),
+            **cached_parts_context(),
             **extra,
         },
     )
@@ -105,8 +109,7 @@ def _render_chapter(request, number, learner, **extra):
             ),
             "started": learner is not None,
             "next_chapter": chapters[place + 1] if place + 1 < len(chapters) else None,
-            "cache_seconds": CACHE_SECONDS,
-            "content_version": content_version(),
+            **cached_parts_context(),
             **extra,
         },
     )
@@ -164,8 +167,7 @@ def _render_lesson(request, slug, learner, **extra):
             and LessonCompletion.objects.filter(learner=learner, section=section).exists(),
             "previous_section": previous_section,
             "next_section": next_section,
-            "cache_seconds": CACHE_SECONDS,
-            "content_version": content_version(),
+            **cached_parts_context(),
             **extra,
         },
     )
